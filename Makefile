@@ -1,0 +1,53 @@
+# Practica: every day-to-day task is one `make` target.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo serve test test-fast lint format bench fuzz clean venv
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt -e .
+	touch $@
+
+## make demo: install, migrate, seed the demo community and serve it on http://$(HOST):$(PORT)
+demo: venv
+	$(BIN)/practica migrate --noinput
+	$(BIN)/practica demo
+	$(BIN)/practica serve --host $(HOST) --port $(PORT)
+
+serve: venv
+	$(BIN)/practica serve --host $(HOST) --port $(PORT)
+
+## make test: the whole suite (browser tests need Debian's chromium; scripts/ensure-chromium installs it)
+test: venv
+	scripts/ensure-chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy practica
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## make bench: benchmarks, JSON under bench/results/ and a table on the terminal
+bench: venv
+	$(BIN)/python -m bench.run
+
+fuzz: venv
+	$(BIN)/pytest tests/fuzz -m fuzz
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output

@@ -1,0 +1,24 @@
+"""The HTTP API: one Django Ninja instance; each app contributes a router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from practica.core.api_auth import BearerToken
+from practica.core.api_errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Practica API",
+    version="1",
+    description="Communities of practice: threads, replies, acknowledgements, search and more.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+# Each app owns one router; the order here is the order in the docs.
+from practica.communities.api import router as communities_router  # noqa: E402
+from practica.exchange.api import router as exchange_router  # noqa: E402
+
+api.add_router("/v1/", communities_router)
+api.add_router("/v1/", exchange_router)

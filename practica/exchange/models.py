@@ -1,0 +1,220 @@
+"""Knowledge exchange: threads of every kind, replies, tags, links and acknowledgements."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from practica.communities.models import Community
+from practica.core.models import Provenance
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from practica.accounts.models import User
+
+
+class ThreadKind(models.TextChoices):
+    QUESTION = "question", "Question"
+    ASK = "ask", "Ask for help"
+    OFFER = "offer", "Offer"
+    STORY = "story", "Story"
+    DISCUSSION = "discussion", "Discussion"
+
+
+#: Kinds whose asker can accept a reply that resolved them.
+RESOLVABLE_KINDS = frozenset({ThreadKind.QUESTION, ThreadKind.ASK})
+
+
+class ReplyKind(models.TextChoices):
+    ANSWER = "answer", "Answer"
+    COMMENT = "comment", "Comment"
+
+
+class LinkKind(models.TextChoices):
+    DUPLICATE = "duplicate", "Duplicate"
+    RELATED = "related", "Related"
+
+
+class Tag(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=64)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="tag_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThreadQuerySet(models.QuerySet["Thread"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> ThreadQuerySet:
+        """The one funnel for reading threads: only those in communities the person may read."""
+        return self.filter(community__in=Community.objects.readable_by(user).values("pk"))
+
+
+class Thread(Provenance):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="threads",
+    )
+    kind = models.CharField(max_length=16, choices=ThreadKind.choices, default=ThreadKind.QUESTION)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    # A story's parts; other kinds leave them empty.
+    context = models.TextField(blank=True)
+    what_happened = models.TextField(blank=True)
+    learned = models.TextField("what we learned", blank=True)
+    differently = models.TextField("what we would do differently", blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="threads")
+    accepted_reply = models.ForeignKey(
+        "Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score = models.IntegerField(default=0)
+    view_count = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        indexes = [
+            models.Index(fields=["community", "-last_activity_at"]),
+            models.Index(fields=["community", "kind"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "source", "source_id"],
+                condition=~Q(source=""),
+                name="thread_unique_source_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_resolvable(self) -> bool:
+        return self.kind in RESOLVABLE_KINDS
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.accepted_reply_id is not None
+
+    @property
+    def story_parts(self) -> list[tuple[str, str]]:
+        parts = [
+            ("Context", self.context),
+            ("What happened", self.what_happened),
+            ("What we learned", self.learned),
+            ("What we would do differently", self.differently),
+        ]
+        return [(label, text) for label, text in parts if text]
+
+
+class Reply(Provenance):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="replies")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replies",
+    )
+    kind = models.CharField(max_length=16, choices=ReplyKind.choices, default=ReplyKind.ANSWER)
+    body = models.TextField()
+    score = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "replies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "source", "source_id"],
+                condition=~Q(source=""),
+                name="reply_unique_source_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk} to {self.thread_id}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.thread.accepted_reply_id == self.pk
+
+
+class Revision(models.Model):
+    """The edit history: what a thread or reply said before each edit."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="revisions")
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.JSONField(help_text="The fields as they were before the edit.")
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class ThreadLink(Provenance):
+    from_thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="links_out")
+    to_thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=16, choices=LinkKind.choices, default=LinkKind.RELATED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_thread", "to_thread", "kind"], name="threadlink_unique"
+            )
+        ]
+
+
+class Acknowledgement(models.Model):
+    """ "This helped me": ``person`` says a reply or a story helped them."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements_given"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="acknowledgements")
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "reply"],
+                condition=Q(reply__isnull=False),
+                name="ack_unique_reply",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "thread"],
+                condition=Q(reply__isnull=True),
+                name="ack_unique_story",
+            ),
+        ]

@@ -1,0 +1,94 @@
+"""Reads of threads and replies. Every read goes through ``Thread.objects.visible_to``."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from practica.communities.models import Community
+from practica.communities.selectors import AnyUser
+from practica.core.errors import NotFound
+from practica.exchange.models import Acknowledgement, Reply, Tag, Thread
+
+
+def thread_list(
+    *,
+    community: Community,
+    user: AnyUser,
+    kind: str | None = None,
+    tag: str | None = None,
+    author: str | None = None,
+    unresolved: bool = False,
+) -> QuerySet[Thread]:
+    threads = (
+        Thread.objects.visible_to(user)
+        .filter(community=community)
+        .select_related("author")
+        .prefetch_related("tags")
+        .annotate(reply_count=Count("replies", distinct=True))
+    )
+    if kind:
+        threads = threads.filter(kind=kind)
+    if tag:
+        threads = threads.filter(tags__name=tag)
+    if author:
+        threads = threads.filter(author__username=author)
+    if unresolved:
+        threads = threads.filter(accepted_reply__isnull=True)
+    return threads
+
+
+def thread_get(*, thread_id: int, user: AnyUser) -> Thread:
+    """A thread the person may read, with its replies; NotFound when missing or hidden."""
+    replies = Reply.objects.select_related("author").annotate(
+        acknowledgement_count=Count("acknowledgements", distinct=True)
+    )
+    thread = (
+        Thread.objects.visible_to(user)
+        .select_related("author", "community")
+        .prefetch_related("tags", Prefetch("replies", queryset=replies))
+        .filter(pk=thread_id)
+        .first()
+    )
+    if thread is None:
+        raise NotFound(f"no thread {thread_id}", field="id")
+    return thread
+
+
+def reply_get(*, reply_id: int, user: AnyUser) -> Reply:
+    reply = (
+        Reply.objects.select_related("thread", "thread__community", "author", "thread__author")
+        .filter(pk=reply_id, thread__in=Thread.objects.visible_to(user).values("pk"))
+        .first()
+    )
+    if reply is None:
+        raise NotFound(f"no reply {reply_id}", field="id")
+    return reply
+
+
+def reply_tree(thread: Thread) -> list[tuple[Reply, list[Reply]]]:
+    """Top-level replies with their comments, in order (one level of nesting)."""
+    replies = list(thread.replies.all())
+    children: dict[int, list[Reply]] = {}
+    for reply in replies:
+        if reply.parent_id is not None:
+            children.setdefault(reply.parent_id, []).append(reply)
+    return [(r, children.get(r.pk, [])) for r in replies if r.parent_id is None]
+
+
+def acknowledged_by(*, person: AnyUser, thread: Thread) -> set[int | None]:
+    """Ids of the replies (and ``None`` for the story itself) this person said helped them."""
+    if person is None or not person.is_authenticated:
+        return set()
+    return set(
+        Acknowledgement.objects.filter(person=person, thread=thread).values_list(
+            "reply_id", flat=True
+        )
+    )
+
+
+def tag_list(*, community: Community) -> QuerySet[Tag]:
+    return (
+        Tag.objects.filter(community=community)
+        .annotate(thread_count=Count("threads"))
+        .order_by("-thread_count", "name")
+    )

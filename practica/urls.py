@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from practica.api import api
+from practica.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("accounts/", include("practica.accounts.urls")),
+    path("c/", include("practica.communities.urls")),
+]

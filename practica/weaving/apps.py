@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WeavingConfig(AppConfig):
+    name = "practica.weaving"
+    label = "weaving"
