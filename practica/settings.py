@@ -114,6 +114,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# Parallel test runs (several developers, CI) each name their own test database.
+if envstr("PRACTICA_TEST_DB"):
     DATABASES["default"].setdefault("TEST", {})["NAME"] = envstr("PRACTICA_TEST_DB")
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,97 @@
+"""Typed records: what every importer's parser yields, and the shared loader consumes.
+
+Stage one (a parser per source) turns an archive into these records, streaming.
+Stage two (the shared loader) maps source ids to ours and writes in batches,
+safe to run again. ``source_id`` values are the ids in the source archive, as
+strings; references between records use them too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    source_id: str
+    display_name: str
+    created_at: datetime | None = None
+    bio: str = ""
+    location: str = ""
+    website: str = ""
+    email: str = ""
+    is_system: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TagRecord:
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRecord:
+    source_id: str
+    author_id: str | None
+    kind: str
+    title: str
+    body: str
+    created_at: datetime
+    tags: tuple[str, ...] = ()
+    edited_at: datetime | None = None
+    score: int = 0
+    view_count: int = 0
+    licence: str = ""
+    accepted_reply_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRecord:
+    """An answer (``parent_id`` None) or a comment on the thread or on an answer."""
+
+    source_id: str
+    thread_id: str
+    author_id: str | None
+    body: str
+    created_at: datetime
+    kind: str = "answer"
+    parent_id: str | None = None
+    edited_at: datetime | None = None
+    score: int = 0
+    licence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    source_id: str
+    from_thread_id: str
+    to_thread_id: str
+    kind: str
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionRecord:
+    """A ledger event derived from the archive, with its original time.
+
+    ``object_id`` names the thread or reply (by source id) it is about.
+    """
+
+    key: str
+    actor_id: str
+    target_id: str
+    verb: str
+    occurred_at: datetime
+    thread_id: str | None = None
+    object_type: str = ""
+    object_id: str | None = None
+
+
+@dataclass(slots=True)
+class ImportStats:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    per_kind: dict[str, int] = field(default_factory=dict)
