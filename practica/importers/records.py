@@ -4,6 +4,14 @@ Stage one (a parser per source) turns an archive into these records, streaming.
 Stage two (the shared loader) maps source ids to ours and writes in batches,
 safe to run again. ``source_id`` values are the ids in the source archive, as
 strings; references between records use them too.
+
+The contract for a parser: ``parse(path) -> Iterator[Record]`` yields records in
+dependency order (people, tags, threads, replies with answers before the
+comments on them, links, interactions), so a record only refers to records
+yielded before it. A reference to a person the archive does not have is kept
+as ``None`` by the loader (an unknown author), never invented. Every reply
+whose author and the author of what it answers are two known people also
+yields an ``InteractionRecord``: the compass reads the ledger alone.
 """
 
 from __future__ import annotations
