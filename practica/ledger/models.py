@@ -20,6 +20,7 @@ class Verb(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", "said they were helped by"
     MENTIONED = "mentioned", "mentioned"
     INTRODUCED = "introduced", "introduced"
+    GAVE_FEEDBACK = "gave_feedback", "gave feedback on the observation of"
 
 
 class LedgerError(RuntimeError):

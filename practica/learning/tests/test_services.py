@@ -1,0 +1,256 @@
+"""An experiment's journey through its cycles, and what it teaches the practices library."""
+
+from __future__ import annotations
+
+import pytest
+
+from practica.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from practica.exchange.models import ThreadKind
+from practica.exchange.services import reply_accept, reply_create, thread_create
+from practica.learning.models import (
+    AgendaStatus,
+    Decision,
+    ExperimentStatus,
+    Maturity,
+    Observation,
+)
+from practica.learning.selectors import (
+    experiment_get,
+    practice_get,
+    run_chart_csv,
+    run_chart_medians,
+    run_chart_points,
+    run_chart_spec,
+    version_diff,
+)
+from practica.learning.services import (
+    MeasureSpec,
+    agenda_item_create,
+    agenda_item_update,
+    decision_make,
+    experiment_join,
+    experiment_propose,
+    feedback_add,
+    observation_add,
+    practice_create,
+    practice_distil,
+    practice_version_create,
+    reflection_add,
+)
+from practica.ledger.models import LedgerEvent, Verb
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def practice(cast):
+    return practice_create(
+        community=cast.community,
+        author=cast.steward,
+        name="Mulch before the heat",
+        summary="Cover beds with straw in June.",
+        how="1. Water.\n2. Lay straw 5 cm deep.",
+    )
+
+
+@pytest.fixture
+def experiment(cast, practice):
+    return experiment_propose(
+        community=cast.community,
+        proposer=cast.steward,
+        title="Straw mulch on clay beds",
+        question="Does mulch cut watering on clay?",
+        hypothesis="Mulched beds need a third less water.",
+        measures=[MeasureSpec("litres per week", "l", "lower"), MeasureSpec("yield", "kg")],
+        practice=practice,
+        plan="Mulch one bed, keep one bare, four weeks.",
+    )
+
+
+def check_in(experiment, person, litres, kg=None):
+    values = {"litres per week": litres}
+    if kg is not None:
+        values["yield"] = kg
+    return observation_add(
+        experiment=experiment,
+        person=person,
+        what_we_did="Mulched bed A",
+        what_happened="Soil stayed damp",
+        measures=values,
+    )
+
+
+def test_a_full_cycle_then_iterate_then_adopt_revises_the_practice(cast, experiment, practice):
+    assert experiment.status == ExperimentStatus.PROPOSED
+    experiment_join(experiment=experiment, person=cast.member, organisation="Allotment 4")
+    experiment_join(experiment=experiment, person=cast.newcomer, setting="balcony", scale="2 pots")
+    experiment.refresh_from_db()
+    assert experiment.status == ExperimentStatus.RUNNING
+    check_in(experiment, cast.member, 40, 3.5)
+    check_in(experiment, cast.newcomer, 12)
+    reflection_add(experiment=experiment, actor=cast.member, learned="Less water on clay.")
+    decision_make(experiment=experiment, actor=cast.steward, decision=Decision.ITERATE)
+    experiment.refresh_from_db()
+    assert experiment.status == ExperimentStatus.RUNNING
+    check_in(experiment, cast.member, 30)
+    reflection_add(
+        experiment=experiment, actor=cast.steward, learned="Holds.", differences="Pots dry faster."
+    )
+    decision_make(experiment=experiment, actor=cast.steward, decision=Decision.ADOPT, note="Go.")
+    chain = experiment_get(experiment_id=experiment.pk, user=cast.outsider)
+    assert [(c.number, c.decision) for c in chain.cycles.all()] == [(1, "iterate"), (2, "adopt")]
+    assert chain.status == ExperimentStatus.CONCLUDED
+    revised = practice_get(practice_id=practice.pk, user=cast.member)
+    latest = revised.current
+    assert latest is not None and latest.number == 2
+    assert "Straw mulch on clay beds" in latest.change_note
+    assert [e.experiment_id for e in latest.evidence.all()] == [experiment.pk]
+    assert "Pots dry faster." in latest.watch_for
+    assert revised.maturity == Maturity.TESTED
+
+
+def test_observations_need_a_participant_and_known_finite_measures(cast, experiment):
+    with pytest.raises(NotAllowed):
+        check_in(experiment, cast.member, 10)
+    experiment_join(experiment=experiment, person=cast.member)
+    with pytest.raises(InvalidInput) as unknown:
+        observation_add(
+            experiment=experiment,
+            person=cast.member,
+            what_we_did="x",
+            what_happened="y",
+            measures={"happiness": 3},
+        )
+    assert unknown.value.field == "measures" and "litres per week" in unknown.value.message
+    with pytest.raises(InvalidInput):
+        check_in(experiment, cast.member, float("nan"))
+    assert not Observation.objects.exists()
+
+
+def test_no_observation_on_a_cycle_being_reflected_on_or_a_concluded_experiment(cast, experiment):
+    experiment_join(experiment=experiment, person=cast.member)
+    check_in(experiment, cast.member, 10)
+    reflection_add(experiment=experiment, actor=cast.member, learned="Enough.")
+    with pytest.raises(Conflict):
+        check_in(experiment, cast.member, 11)
+    decision_make(experiment=experiment, actor=cast.steward, decision=Decision.ABANDON)
+    with pytest.raises(Conflict):
+        check_in(experiment, cast.member, 12)
+    with pytest.raises(Conflict):
+        experiment_join(experiment=experiment, person=cast.newcomer)
+    assert Observation.objects.count() == 1
+
+
+def test_no_decision_before_reflection_and_only_by_proposer_or_steward(cast, experiment):
+    experiment_join(experiment=experiment, person=cast.member)
+    with pytest.raises(Conflict):
+        decision_make(experiment=experiment, actor=cast.steward, decision=Decision.ADOPT)
+    reflection_add(experiment=experiment, actor=cast.member, learned="Hm.")
+    with pytest.raises(NotAllowed):
+        decision_make(experiment=experiment, actor=cast.member, decision=Decision.ADOPT)
+    with pytest.raises(InvalidInput):
+        decision_make(experiment=experiment, actor=cast.steward, decision="shrug")
+    experiment.refresh_from_db()
+    assert experiment.status == ExperimentStatus.REFLECTING
+
+
+def test_feedback_on_an_observation_is_an_interaction(cast, experiment):
+    experiment_join(experiment=experiment, person=cast.member)
+    observation = check_in(experiment, cast.member, 10)
+    feedback_add(observation=observation, author=cast.newcomer, body="Did you water at dawn?")
+    event = LedgerEvent.objects.get(verb=Verb.GAVE_FEEDBACK)
+    assert (event.actor, event.target) == (cast.newcomer, cast.member)
+
+
+def test_run_chart_has_every_value_with_its_median_and_a_csv(cast, experiment):
+    experiment_join(experiment=experiment, person=cast.member)
+    experiment_join(experiment=experiment, person=cast.newcomer)
+    for person, litres in [(cast.member, 40), (cast.newcomer, 20), (cast.member, 30)]:
+        check_in(experiment, person, litres)
+    points = run_chart_points(experiment)
+    assert [p.value for p in points] == [40, 20, 30]
+    assert run_chart_medians(points) == {"litres per week": 30}
+    spec = run_chart_spec(experiment)
+    assert len(spec["data"]["values"]) == 3
+    csv_text = run_chart_csv(experiment)
+    assert csv_text.splitlines()[0].startswith("measure,unit,better,participant,cycle")
+    assert len(csv_text.splitlines()) == 4
+
+
+def test_a_version_needs_a_change_note_and_keeps_what_it_does_not_change(cast, practice):
+    with pytest.raises(InvalidInput) as err:
+        practice_version_create(practice=practice, author=cast.member, change_note=" ")
+    assert err.value.field == "change_note"
+    version = practice_version_create(
+        practice=practice,
+        author=cast.member,
+        change_note="Deeper straw after the July storms.",
+        how="1. Water.\n2. Lay straw 8 cm deep.",
+    )
+    assert version.summary == "Cover beds with straw in June." and version.number == 2
+    first = practice.versions.get(number=1)
+    (diff,) = version_diff(first, version)
+    assert diff.field == "how"
+    assert ("removed", "2. Lay straw 5 cm deep.") in diff.lines
+    assert ("added", "2. Lay straw 8 cm deep.") in diff.lines
+
+
+def test_a_story_distils_into_a_draft_practice_that_cites_it(cast):
+    story = thread_create(
+        community=cast.community,
+        author=cast.member,
+        kind=ThreadKind.STORY,
+        title="Saving seed from our best tomatoes",
+        context="A community plot",
+        what_happened="We kept seed from the earliest fruit.",
+        learned="Early fruit gives earlier plants next year.",
+        differently="Label the jars.",
+    )
+    draft = practice_distil(thread=story, author=cast.newcomer)
+    assert draft.is_draft
+    version = draft.current
+    assert version is not None
+    assert version.summary == "Early fruit gives earlier plants next year."
+    assert [e.thread_id for e in version.evidence.all()] == [story.pk]
+
+
+def test_a_question_distils_from_its_accepted_answer(cast):
+    question = thread_create(
+        community=cast.community,
+        author=cast.member,
+        kind=ThreadKind.QUESTION,
+        title="When to sow beans?",
+        body="Cold spring.",
+    )
+    answer = reply_create(thread=question, author=cast.steward, body="After the last frost.")
+    reply_accept(reply=answer, actor=cast.member)
+    draft = practice_distil(thread=question, author=cast.member)
+    assert draft.current is not None and draft.current.summary == "After the last frost."
+
+
+def test_the_learning_agenda_links_experiments_and_moves_on(cast, experiment):
+    item = agenda_item_create(
+        community=cast.community, author=cast.member, question="How do we save water?"
+    )
+    agenda_item_update(item=item, actor=cast.member, experiments=[experiment])
+    assert item.status == AgendaStatus.BEING_EXPLORED
+    agenda_item_update(item=item, actor=cast.member, status=AgendaStatus.ANSWERED)
+    with pytest.raises(InvalidInput):
+        agenda_item_update(item=item, actor=cast.member, status="forgotten")
+    with pytest.raises(NotAllowed):
+        agenda_item_create(community=cast.community, author=cast.outsider, question="Me too?")
+
+
+def test_a_members_only_communitys_experiments_are_hidden_from_outsiders(cast):
+    hidden = experiment_propose(
+        community=cast.private,
+        proposer=cast.steward,
+        title="Secret trial",
+        question="q",
+        hypothesis="h",
+    )
+    assert experiment_get(experiment_id=hidden.pk, user=cast.member) == hidden
+    with pytest.raises(NotFound):
+        experiment_get(experiment_id=hidden.pk, user=cast.outsider)
+    with pytest.raises(NotFound):
+        experiment_get(experiment_id=hidden.pk, user=None)
