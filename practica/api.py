@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
-from practica.core.api_auth import BearerToken
+from practica.core.api_auth import BearerToken, PracticaAPI
 from practica.core.api_errors import install_error_handlers
 
-api = NinjaAPI(
+api = PracticaAPI(
     title="Practica API",
     version="1",
     description="Communities of practice: threads, replies, acknowledgements, search and more.",
@@ -17,8 +15,16 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 # Each app owns one router; the order here is the order in the docs.
+from practica.accounts.api import router as accounts_router  # noqa: E402
 from practica.communities.api import router as communities_router  # noqa: E402
 from practica.exchange.api import router as exchange_router  # noqa: E402
+from practica.search.api import router as search_router  # noqa: E402
 
 api.add_router("/v1/", communities_router)
 api.add_router("/v1/", exchange_router)
+api.add_router("/v1/", search_router)
+api.add_router("/v1/", accounts_router)
+
+from practica.learning.api import router as learning_router  # noqa: E402
+
+api.add_router("/v1/", learning_router)

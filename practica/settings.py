@@ -143,6 +143,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = PRACTICA_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing folder on every start
 STATICFILES_DIRS = [BASE_DIR / "practica" / "static"]
 # The demo and tests serve straight from the source folders, so nobody has to
 # remember collectstatic; production collects and compresses.

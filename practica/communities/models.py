@@ -105,3 +105,61 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.community} ({self.role})"
+
+
+class CircleTier(models.TextChoices):
+    OPEN = "open", "Open: anyone who can see the community"
+    MEMBERS = "members", "Members: the community's members"
+    PRIVATE = "private", "Private: by invitation"
+    CONFIDENTIAL = "confidential", "Confidential: private, and kept out of exports and analytics"
+
+
+#: Tiers whose content only the circle's own members may read.
+CLOSED_TIERS = frozenset({CircleTier.PRIVATE, CircleTier.CONFIDENTIAL})
+
+
+class Circle(models.Model):
+    """A space inside a community that holds people safely, with its own privacy tier."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="circles")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100)
+    description = models.TextField(blank=True)
+    tier = models.CharField(max_length=16, choices=CircleTier.choices, default=CircleTier.MEMBERS)
+    chatham_house = models.BooleanField(
+        default=False,
+        help_text="What is said may be used outside the circle, without attribution.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "slug"], name="circle_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_tier_display()})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.tier in CLOSED_TIERS
+
+
+class CircleMembership(models.Model):
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle_memberships"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["circle", "user"], name="circle_membership_unique")
+        ]

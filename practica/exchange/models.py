@@ -9,7 +9,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from practica.communities.models import Community
+from practica.communities.models import (
+    CLOSED_TIERS,
+    Circle,
+    CircleMembership,
+    CircleTier,
+    Community,
+    Membership,
+    MembershipStatus,
+)
 from practica.core.models import Provenance
 
 if TYPE_CHECKING:
@@ -55,12 +63,33 @@ class Tag(models.Model):
 
 class ThreadQuerySet(models.QuerySet["Thread"]):
     def visible_to(self, user: User | AnonymousUser | None) -> ThreadQuerySet:
-        """The one funnel for reading threads: only those in communities the person may read."""
-        return self.filter(community__in=Community.objects.readable_by(user).values("pk"))
+        """The one funnel for reading threads, on every channel.
+
+        A thread is readable when its community is, and its circle (if any)
+        lets the person in: open circles follow the community, members'
+        circles need an active membership, private and confidential circles
+        need the circle's own membership (stewards included: being a steward
+        of the community is no key to a closed circle).
+        """
+        readable = self.filter(community__in=Community.objects.readable_by(user).values("pk"))
+        if user is not None and user.is_authenticated and user.is_superuser:
+            return readable
+        allowed = Q(circle__isnull=True) | Q(circle__tier=CircleTier.OPEN)
+        if user is not None and user.is_authenticated:
+            member_of = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values(
+                "community_id"
+            )
+            in_circles = CircleMembership.objects.filter(user=user).values("circle_id")
+            allowed |= Q(circle__tier=CircleTier.MEMBERS, community__in=member_of)
+            allowed |= Q(circle__tier__in=CLOSED_TIERS, circle__in=in_circles)
+        return readable.filter(allowed)
 
 
 class Thread(Provenance):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
+    circle = models.ForeignKey(
+        Circle, null=True, blank=True, on_delete=models.PROTECT, related_name="threads"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from practica.accounts.models import User
-from practica.communities.models import Community
+from practica.communities.models import Circle, CircleMembership, CircleTier, Community
 from practica.communities.selectors import is_member, is_steward
 from practica.core.errors import Conflict, InvalidInput, NotAllowed
 from practica.core.text import find_mentions
@@ -65,6 +65,15 @@ def _tags_for(community: Community, names: Sequence[str]) -> list[Tag]:
 def _require_member(community: Community, user: User, doing: str) -> None:
     if not is_member(community=community, user=user):
         raise NotAllowed(f"join {community.name} to {doing}")
+
+
+def _require_circle_voice(community: Community, circle: Circle, person: User) -> None:
+    """Only a closed circle's own members speak in it; other tiers follow the community."""
+    if circle.community_id != community.pk:
+        raise InvalidInput("that circle belongs to another community", field="circle")
+    closed = circle.tier in {CircleTier.PRIVATE, CircleTier.CONFIDENTIAL}
+    if closed and not CircleMembership.objects.filter(circle=circle, user=person).exists():
+        raise NotAllowed(f"only members of the circle {circle.name} can post in it")
 
 
 def _record_mentions(*, community: Community, actor: User, text: str, obj: Thread | Reply) -> None:
@@ -123,8 +132,11 @@ def thread_create(
     what_happened: str = "",
     learned: str = "",
     differently: str = "",
+    circle: Circle | None = None,
 ) -> Thread:
     _require_member(community, author, "start a thread")
+    if circle is not None:
+        _require_circle_voice(community, circle, author)
     parts = {
         "context": context,
         "what_happened": what_happened,
@@ -136,6 +148,7 @@ def thread_create(
     now = timezone.now()
     thread = Thread.objects.create(
         community=community,
+        circle=circle,
         author=author,
         kind=kind,
         title=title.strip(),

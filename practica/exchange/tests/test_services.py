@@ -200,3 +200,30 @@ def test_members_only_threads_are_hidden_from_outsiders(cast):
     assert not Thread.objects.visible_to(cast.outsider).filter(pk=secret.pk).exists()
     assert not Thread.objects.visible_to(None).filter(pk=secret.pk).exists()
     assert not Thread.objects.visible_to(cast.newcomer).filter(pk=secret.pk).exists()
+
+
+def test_closed_circles_hide_their_threads_from_everyone_outside_them(cast):
+    from practica.communities.models import Circle, CircleMembership, CircleTier
+
+    circles = {
+        tier: Circle.objects.create(community=cast.community, name=tier, slug=tier, tier=tier)
+        for tier in CircleTier.values
+    }
+    for tier in (CircleTier.PRIVATE, CircleTier.CONFIDENTIAL):
+        CircleMembership.objects.create(circle=circles[tier], user=cast.newcomer)
+    threads = {
+        tier: ask(cast, author=cast.newcomer, circle=circle, title=f"In {tier}")
+        for tier, circle in circles.items()
+    }
+
+    def seen_by(user):
+        visible = set(Thread.objects.visible_to(user).values_list("pk", flat=True))
+        return {tier for tier, thread in threads.items() if thread.pk in visible}
+
+    assert seen_by(None) == {"open"}
+    assert seen_by(cast.outsider) == {"open"}
+    assert seen_by(cast.member) == {"open", "members"}
+    assert seen_by(cast.steward) == {"open", "members"}
+    assert seen_by(cast.newcomer) == {"open", "members", "private", "confidential"}
+    with pytest.raises(NotAllowed):
+        ask(cast, author=cast.member, circle=circles[CircleTier.PRIVATE])
