@@ -1,4 +1,4 @@
-"""The named cast every test can use: a steward, a member, a newcomer, an outsider."""
+"""The named people every test can use: a steward, a member, a newcomer, an outsider."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from practica.communities.services import community_create, community_join, memb
 
 
 @dataclass
-class Cast:
+class People:
     steward: User
     member: User
     newcomer: User
@@ -23,7 +23,7 @@ class Cast:
 
 
 @pytest.fixture
-def cast(db: None) -> Cast:
+def people(db: None) -> People:
     steward = user_create(
         username="alice",
         email="alice@example.org",
@@ -55,4 +55,4 @@ def cast(db: None) -> Cast:
         community_join(community=community, user=person)
     community_join(community=private, user=member)
     membership_approve(community=private, actor=steward, user=member)
-    return Cast(steward, member, newcomer, outsider, community, private)
+    return People(steward, member, newcomer, outsider, community, private)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from practica.communities.selectors import community_get_readable
@@ -339,7 +339,9 @@ def experiment_propose(request: HttpRequest, slug: Slug, payload: ExperimentIn) 
         checkin_every_days=payload.checkin_every_days,
         inspired_by=_threads(payload.inspired_by, user),
     )
-    return 201, experiment_out(selectors.experiment_get(experiment_id=experiment.pk, user=user))
+    return Status(
+        201, experiment_out(selectors.experiment_get(experiment_id=experiment.pk, user=user))
+    )
 
 
 @router.get(
@@ -398,17 +400,22 @@ def experiment_join(request: HttpRequest, experiment_id: ObjectId, payload: Join
 def observation_add(request: HttpRequest, experiment_id: ObjectId, payload: ObservationIn) -> Any:
     user, experiment = _act(request, experiment_id)
     observation = services.observation_add(experiment=experiment, person=user, **payload.dict())
-    return 201, {
-        "id": observation.pk,
-        "cycle": observation.cycle.number,
-        "username": user.username,
-        "what_we_did": observation.what_we_did,
-        "what_happened": observation.what_happened,
-        "surprises": observation.surprises,
-        "measures": {v.measure.name: v.value for v in observation.values.select_related("measure")},
-        "feedback_count": 0,
-        "created_at": observation.created_at,
-    }
+    return Status(
+        201,
+        {
+            "id": observation.pk,
+            "cycle": observation.cycle.number,
+            "username": user.username,
+            "what_we_did": observation.what_we_did,
+            "what_happened": observation.what_happened,
+            "surprises": observation.surprises,
+            "measures": {
+                v.measure.name: v.value for v in observation.values.select_related("measure")
+            },
+            "feedback_count": 0,
+            "created_at": observation.created_at,
+        },
+    )
 
 
 @router.post(
@@ -420,7 +427,7 @@ def feedback_add(request: HttpRequest, observation_id: ObjectId, payload: Feedba
     user = signed_in(request)
     observation = selectors.observation_get(observation_id=observation_id, user=user)
     feedback = services.feedback_add(observation=observation, author=user, body=payload.body)
-    return 201, {"id": feedback.pk}
+    return Status(201, {"id": feedback.pk})
 
 
 @router.post(
@@ -457,7 +464,7 @@ def practice_create(request: HttpRequest, slug: Slug, payload: PracticeIn) -> An
     user = signed_in(request)
     community = community_get_readable(slug=slug, user=user)
     practice = services.practice_create(community=community, author=user, **payload.dict())
-    return 201, practice_out(selectors.practice_get(practice_id=practice.pk, user=user))
+    return Status(201, practice_out(selectors.practice_get(practice_id=practice.pk, user=user)))
 
 
 @router.get(
@@ -509,7 +516,7 @@ def practice_version_create(request: HttpRequest, practice_id: ObjectId, payload
         how=payload.how if payload.how is not None else payload.body,
         watch_for=payload.watch_for,
     )
-    return 201, practice_out(selectors.practice_get(practice_id=practice_id, user=user))
+    return Status(201, practice_out(selectors.practice_get(practice_id=practice_id, user=user)))
 
 
 @router.post(
@@ -521,7 +528,7 @@ def practice_distil(request: HttpRequest, thread_id: ObjectId) -> Any:
     user = signed_in(request)
     thread = thread_get(thread_id=thread_id, user=user)
     practice = services.practice_distil(thread=thread, author=user)
-    return 201, practice_out(selectors.practice_get(practice_id=practice.pk, user=user))
+    return Status(201, practice_out(selectors.practice_get(practice_id=practice.pk, user=user)))
 
 
 @router.get(
@@ -547,4 +554,4 @@ def agenda_create(request: HttpRequest, slug: Slug, payload: AgendaItemIn) -> An
     user = signed_in(request)
     community = community_get_readable(slug=slug, user=user)
     item = services.agenda_item_create(community=community, author=user, question=payload.question)
-    return 201, agenda_out(item)
+    return Status(201, agenda_out(item))

@@ -19,64 +19,64 @@ from practica.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 pytestmark = pytest.mark.django_db
 
 
-def test_creator_becomes_the_first_steward(cast):
-    assert is_steward(community=cast.community, user=cast.steward)
-    assert not is_steward(community=cast.community, user=cast.member)
+def test_creator_becomes_the_first_steward(people):
+    assert is_steward(community=people.community, user=people.steward)
+    assert not is_steward(community=people.community, user=people.member)
 
 
-def test_slug_must_be_free_and_well_formed(cast):
+def test_slug_must_be_free_and_well_formed(people):
     with pytest.raises(Conflict) as taken:
-        community_create(creator=cast.member, name="Again", slug="growers")
+        community_create(creator=people.member, name="Again", slug="growers")
     assert taken.value.field == "slug"
     for bad in ["Growers", "-x", "x-", "has space", "", "new"]:
         with pytest.raises(InvalidInput):
-            community_create(creator=cast.member, name="Bad", slug=bad)
+            community_create(creator=people.member, name="Bad", slug=bad)
     assert Community.objects.count() == 2
 
 
-def test_unknown_aspiration_is_refused_with_its_field(cast):
+def test_unknown_aspiration_is_refused_with_its_field(people):
     with pytest.raises(InvalidInput) as err:
-        community_create(creator=cast.member, name="X", slug="x", aspiration="domination")
+        community_create(creator=people.member, name="X", slug="x", aspiration="domination")
     assert err.value.field == "aspiration"
 
 
-def test_the_aspiration_can_change_later_but_only_by_a_steward(cast):
+def test_the_aspiration_can_change_later_but_only_by_a_steward(people):
     with pytest.raises(NotAllowed):
-        community_update(community=cast.community, actor=cast.member, name="Mine now")
+        community_update(community=people.community, actor=people.member, name="Mine now")
     community_update(
-        community=cast.community, actor=cast.steward, aspiration="collaborative_learning"
+        community=people.community, actor=people.steward, aspiration="collaborative_learning"
     )
-    cast.community.refresh_from_db()
-    assert cast.community.aspiration == "collaborative_learning"
+    people.community.refresh_from_db()
+    assert people.community.aspiration == "collaborative_learning"
 
 
-def test_joining_a_public_community_is_immediate_and_idempotent(cast):
-    first = community_join(community=cast.community, user=cast.outsider)
-    again = community_join(community=cast.community, user=cast.outsider)
+def test_joining_a_public_community_is_immediate_and_idempotent(people):
+    first = community_join(community=people.community, user=people.outsider)
+    again = community_join(community=people.community, user=people.outsider)
     assert first.pk == again.pk and first.status == MembershipStatus.ACTIVE
 
 
-def test_joining_a_members_only_community_waits_for_a_steward(cast):
-    membership = community_join(community=cast.private, user=cast.outsider)
+def test_joining_a_members_only_community_waits_for_a_steward(people):
+    membership = community_join(community=people.private, user=people.outsider)
     assert membership.status == MembershipStatus.PENDING
-    assert not is_member(community=cast.private, user=cast.outsider)
+    assert not is_member(community=people.private, user=people.outsider)
     with pytest.raises(NotFound):
-        community_get_readable(slug="stewards", user=cast.outsider)
+        community_get_readable(slug="stewards", user=people.outsider)
     with pytest.raises(NotAllowed):
-        membership_approve(community=cast.private, actor=cast.member, user=cast.outsider)
-    membership_approve(community=cast.private, actor=cast.steward, user=cast.outsider)
-    assert community_get_readable(slug="stewards", user=cast.outsider) == cast.private
+        membership_approve(community=people.private, actor=people.member, user=people.outsider)
+    membership_approve(community=people.private, actor=people.steward, user=people.outsider)
+    assert community_get_readable(slug="stewards", user=people.outsider) == people.private
 
 
-def test_a_community_keeps_at_least_one_steward(cast):
+def test_a_community_keeps_at_least_one_steward(people):
     with pytest.raises(NotAllowed):
-        community_leave(community=cast.community, user=cast.steward)
+        community_leave(community=people.community, user=people.steward)
     with pytest.raises(NotAllowed):
         membership_set_role(
-            community=cast.community, actor=cast.steward, user=cast.steward, role=Role.MEMBER
+            community=people.community, actor=people.steward, user=people.steward, role=Role.MEMBER
         )
     membership_set_role(
-        community=cast.community, actor=cast.steward, user=cast.member, role=Role.STEWARD
+        community=people.community, actor=people.steward, user=people.member, role=Role.STEWARD
     )
-    community_leave(community=cast.community, user=cast.steward)
-    assert not Membership.objects.filter(community=cast.community, user=cast.steward).exists()
+    community_leave(community=people.community, user=people.steward)
+    assert not Membership.objects.filter(community=people.community, user=people.steward).exists()

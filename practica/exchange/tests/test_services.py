@@ -21,10 +21,10 @@ from practica.ledger.models import LedgerEvent, Verb
 pytestmark = pytest.mark.django_db
 
 
-def ask(cast, **kw):
+def ask(people, **kw):
     defaults = dict(
-        community=cast.community,
-        author=cast.member,
+        community=people.community,
+        author=people.member,
         kind=ThreadKind.QUESTION,
         title="How deep should raised beds be?",
         body="Our soil is clay.",
@@ -34,26 +34,26 @@ def ask(cast, **kw):
     return thread_create(**defaults)
 
 
-def test_member_asks_a_question_with_normalised_tags(cast):
-    thread = ask(cast)
+def test_member_asks_a_question_with_normalised_tags(people):
+    thread = ask(people)
     assert sorted(t.name for t in thread.tags.all()) == ["raised-beds", "soil"]
     assert thread.is_resolvable and not thread.is_resolved
 
 
-def test_outsider_cannot_start_a_thread(cast):
+def test_outsider_cannot_start_a_thread(people):
     with pytest.raises(NotAllowed):
-        ask(cast, author=cast.outsider)
+        ask(people, author=people.outsider)
 
 
-def test_thread_without_title_names_the_field(cast):
+def test_thread_without_title_names_the_field(people):
     with pytest.raises(InvalidInput) as err:
-        ask(cast, title="  ")
+        ask(people, title="  ")
     assert err.value.field == "title"
 
 
-def test_story_can_be_told_in_parts_without_a_body(cast):
+def test_story_can_be_told_in_parts_without_a_body(people):
     story = ask(
-        cast,
+        people,
         kind=ThreadKind.STORY,
         title="The year the tomatoes split",
         body="",
@@ -70,15 +70,15 @@ def test_story_can_be_told_in_parts_without_a_body(cast):
     ]
 
 
-def test_only_a_story_has_parts(cast):
+def test_only_a_story_has_parts(people):
     with pytest.raises(InvalidInput) as err:
-        ask(cast, context="not a story")
+        ask(people, context="not a story")
     assert err.value.field == "context"
 
 
-def test_empty_story_is_refused(cast):
+def test_empty_story_is_refused(people):
     with pytest.raises(InvalidInput):
-        ask(cast, kind=ThreadKind.STORY, body="")
+        ask(people, kind=ThreadKind.STORY, body="")
 
 
 def test_bad_tag_names_the_field():
@@ -87,38 +87,38 @@ def test_bad_tag_names_the_field():
     assert err.value.field == "tags"
 
 
-def test_reply_records_who_replied_to_whom(cast):
-    thread = ask(cast)
-    reply = reply_create(thread=thread, author=cast.steward, body="Thirty centimetres.")
+def test_reply_records_who_replied_to_whom(people):
+    thread = ask(people)
+    reply = reply_create(thread=thread, author=people.steward, body="Thirty centimetres.")
     event = LedgerEvent.objects.get(verb=Verb.REPLIED)
     assert (event.actor, event.target, event.thread_id, event.object_id) == (
-        cast.steward,
-        cast.member,
+        people.steward,
+        people.member,
         thread.pk,
         reply.pk,
     )
 
 
-def test_replying_to_yourself_is_not_an_interaction(cast):
-    thread = ask(cast)
-    reply_create(thread=thread, author=cast.member, body="Adding a photo.")
+def test_replying_to_yourself_is_not_an_interaction(people):
+    thread = ask(people)
+    reply_create(thread=thread, author=people.member, body="Adding a photo.")
     assert not LedgerEvent.objects.exists()
 
 
-def test_comment_on_a_comment_stays_one_level_deep(cast):
-    thread = ask(cast)
-    answer = reply_create(thread=thread, author=cast.steward, body="Thirty centimetres.")
-    comment = reply_create(thread=thread, author=cast.member, body="Why?", parent=answer)
-    deeper = reply_create(thread=thread, author=cast.newcomer, body="Roots.", parent=comment)
+def test_comment_on_a_comment_stays_one_level_deep(people):
+    thread = ask(people)
+    answer = reply_create(thread=thread, author=people.steward, body="Thirty centimetres.")
+    comment = reply_create(thread=thread, author=people.member, body="Why?", parent=answer)
+    deeper = reply_create(thread=thread, author=people.newcomer, body="Roots.", parent=comment)
     assert deeper.parent == answer
-    tree = reply_tree(thread_get(thread_id=thread.pk, user=cast.member))
+    tree = reply_tree(thread_get(thread_id=thread.pk, user=people.member))
     assert [(r.pk, [c.pk for c in cs]) for r, cs in tree] == [(answer.pk, [comment.pk, deeper.pk])]
     # The comment on the comment goes towards the author of the answer it hangs from.
-    assert LedgerEvent.objects.filter(actor=cast.newcomer, target=cast.steward).exists()
+    assert LedgerEvent.objects.filter(actor=people.newcomer, target=people.steward).exists()
 
 
-def test_mentions_are_recorded_for_members_only(cast):
-    thread = ask(cast, body="Maybe @alice or @carol know? Not @dave, or @nobody.")
+def test_mentions_are_recorded_for_members_only(people):
+    thread = ask(people, body="Maybe @alice or @carol know? Not @dave, or @nobody.")
     mentioned = set(
         LedgerEvent.objects.filter(verb=Verb.MENTIONED).values_list("target__username", flat=True)
     )
@@ -126,56 +126,56 @@ def test_mentions_are_recorded_for_members_only(cast):
     assert all(e.thread_id == thread.pk for e in LedgerEvent.objects.all())
 
 
-def test_only_the_asker_accepts_and_acceptance_is_recorded_once(cast):
-    thread = ask(cast)
-    reply = reply_create(thread=thread, author=cast.steward, body="Thirty centimetres.")
+def test_only_the_asker_accepts_and_acceptance_is_recorded_once(people):
+    thread = ask(people)
+    reply = reply_create(thread=thread, author=people.steward, body="Thirty centimetres.")
     with pytest.raises(NotAllowed):
-        reply_accept(reply=reply, actor=cast.steward)
-    reply_accept(reply=reply, actor=cast.member)
-    reply_accept(reply=reply, actor=cast.member)
+        reply_accept(reply=reply, actor=people.steward)
+    reply_accept(reply=reply, actor=people.member)
+    reply_accept(reply=reply, actor=people.member)
     thread.refresh_from_db()
     assert thread.accepted_reply == reply
     assert LedgerEvent.objects.filter(verb=Verb.ACCEPTED).count() == 1
 
 
-def test_a_discussion_cannot_accept_a_reply(cast):
-    thread = ask(cast, kind=ThreadKind.DISCUSSION)
-    reply = reply_create(thread=thread, author=cast.steward, body="Agreed.")
+def test_a_discussion_cannot_accept_a_reply(people):
+    thread = ask(people, kind=ThreadKind.DISCUSSION)
+    reply = reply_create(thread=thread, author=people.steward, body="Agreed.")
     with pytest.raises(InvalidInput):
-        reply_accept(reply=reply, actor=cast.member)
+        reply_accept(reply=reply, actor=people.member)
 
 
-def test_this_helped_me_records_who_helped_whom(cast):
-    thread = ask(cast)
-    reply = reply_create(thread=thread, author=cast.steward, body="Thirty centimetres.")
-    acknowledgement_create(person=cast.newcomer, thread=thread, reply=reply)
+def test_this_helped_me_records_who_helped_whom(people):
+    thread = ask(people)
+    reply = reply_create(thread=thread, author=people.steward, body="Thirty centimetres.")
+    acknowledgement_create(person=people.newcomer, thread=thread, reply=reply)
     event = LedgerEvent.objects.get(verb=Verb.ACKNOWLEDGED)
-    assert (event.actor, event.target) == (cast.newcomer, cast.steward)
+    assert (event.actor, event.target) == (people.newcomer, people.steward)
     with pytest.raises(Conflict):
-        acknowledgement_create(person=cast.newcomer, thread=thread, reply=reply)
+        acknowledgement_create(person=people.newcomer, thread=thread, reply=reply)
 
 
-def test_nobody_acknowledges_their_own_reply(cast):
-    thread = ask(cast)
-    reply = reply_create(thread=thread, author=cast.steward, body="Thirty centimetres.")
+def test_nobody_acknowledges_their_own_reply(people):
+    thread = ask(people)
+    reply = reply_create(thread=thread, author=people.steward, body="Thirty centimetres.")
     with pytest.raises(NotAllowed):
-        acknowledgement_create(person=cast.steward, thread=thread, reply=reply)
+        acknowledgement_create(person=people.steward, thread=thread, reply=reply)
 
 
-def test_a_story_itself_can_be_acknowledged_but_a_question_cannot(cast):
-    story = ask(cast, kind=ThreadKind.STORY, body="We lost the crop.")
-    acknowledgement_create(person=cast.newcomer, thread=story)
-    question = ask(cast)
+def test_a_story_itself_can_be_acknowledged_but_a_question_cannot(people):
+    story = ask(people, kind=ThreadKind.STORY, body="We lost the crop.")
+    acknowledgement_create(person=people.newcomer, thread=story)
+    question = ask(people)
     with pytest.raises(InvalidInput):
-        acknowledgement_create(person=cast.newcomer, thread=question)
+        acknowledgement_create(person=people.newcomer, thread=question)
 
 
-def test_edits_keep_history_and_only_author_or_steward_may_edit(cast):
-    thread = ask(cast)
+def test_edits_keep_history_and_only_author_or_steward_may_edit(people):
+    thread = ask(people)
     with pytest.raises(NotAllowed):
-        thread_edit(thread=thread, editor=cast.newcomer, title="Hijacked")
-    thread_edit(thread=thread, editor=cast.member, title="How deep for clay?", reason="clearer")
-    thread_edit(thread=thread, editor=cast.steward, tags=["clay"])
+        thread_edit(thread=thread, editor=people.newcomer, title="Hijacked")
+    thread_edit(thread=thread, editor=people.member, title="How deep for clay?", reason="clearer")
+    thread_edit(thread=thread, editor=people.steward, tags=["clay"])
     thread.refresh_from_db()
     revisions = list(Revision.objects.filter(thread=thread).order_by("created_at", "id"))
     assert [r.snapshot["title"] for r in revisions] == [
@@ -187,32 +187,32 @@ def test_edits_keep_history_and_only_author_or_steward_may_edit(cast):
     assert thread.edited_at is not None
 
 
-def test_reply_edit_keeps_the_old_body(cast):
-    thread = ask(cast)
-    reply = reply_create(thread=thread, author=cast.steward, body="Thirty.")
-    reply_edit(reply=reply, editor=cast.steward, body="Thirty centimetres.", reason="units")
+def test_reply_edit_keeps_the_old_body(people):
+    thread = ask(people)
+    reply = reply_create(thread=thread, author=people.steward, body="Thirty.")
+    reply_edit(reply=reply, editor=people.steward, body="Thirty centimetres.", reason="units")
     assert Revision.objects.get(reply=reply).snapshot == {"body": "Thirty."}
 
 
-def test_members_only_threads_are_hidden_from_outsiders(cast):
-    secret = ask(cast, community=cast.private, title="Budget worries")
-    assert Thread.objects.visible_to(cast.member).filter(pk=secret.pk).exists()
-    assert not Thread.objects.visible_to(cast.outsider).filter(pk=secret.pk).exists()
+def test_members_only_threads_are_hidden_from_outsiders(people):
+    secret = ask(people, community=people.private, title="Budget worries")
+    assert Thread.objects.visible_to(people.member).filter(pk=secret.pk).exists()
+    assert not Thread.objects.visible_to(people.outsider).filter(pk=secret.pk).exists()
     assert not Thread.objects.visible_to(None).filter(pk=secret.pk).exists()
-    assert not Thread.objects.visible_to(cast.newcomer).filter(pk=secret.pk).exists()
+    assert not Thread.objects.visible_to(people.newcomer).filter(pk=secret.pk).exists()
 
 
-def test_closed_circles_hide_their_threads_from_everyone_outside_them(cast):
+def test_closed_circles_hide_their_threads_from_everyone_outside_them(people):
     from practica.communities.models import Circle, CircleMembership, CircleTier
 
     circles = {
-        tier: Circle.objects.create(community=cast.community, name=tier, slug=tier, tier=tier)
+        tier: Circle.objects.create(community=people.community, name=tier, slug=tier, tier=tier)
         for tier in CircleTier.values
     }
     for tier in (CircleTier.PRIVATE, CircleTier.CONFIDENTIAL):
-        CircleMembership.objects.create(circle=circles[tier], user=cast.newcomer)
+        CircleMembership.objects.create(circle=circles[tier], user=people.newcomer)
     threads = {
-        tier: ask(cast, author=cast.newcomer, circle=circle, title=f"In {tier}")
+        tier: ask(people, author=people.newcomer, circle=circle, title=f"In {tier}")
         for tier, circle in circles.items()
     }
 
@@ -221,9 +221,9 @@ def test_closed_circles_hide_their_threads_from_everyone_outside_them(cast):
         return {tier for tier, thread in threads.items() if thread.pk in visible}
 
     assert seen_by(None) == {"open"}
-    assert seen_by(cast.outsider) == {"open"}
-    assert seen_by(cast.member) == {"open", "members"}
-    assert seen_by(cast.steward) == {"open", "members"}
-    assert seen_by(cast.newcomer) == {"open", "members", "private", "confidential"}
+    assert seen_by(people.outsider) == {"open"}
+    assert seen_by(people.member) == {"open", "members"}
+    assert seen_by(people.steward) == {"open", "members"}
+    assert seen_by(people.newcomer) == {"open", "members", "private", "confidential"}
     with pytest.raises(NotAllowed):
-        ask(cast, author=cast.member, circle=circles[CircleTier.PRIVATE])
+        ask(people, author=people.member, circle=circles[CircleTier.PRIVATE])

@@ -6,7 +6,7 @@ import pytest
 
 from practica.exchange.services import thread_create
 
-pytest_plugins = ["practica.testing.api"]
+pytest_plugins = ["practica.testing.api_fixtures"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -43,10 +43,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def practice(cast):
+def practice(people):
     return practice_create(
-        community=cast.community,
-        author=cast.steward,
+        community=people.community,
+        author=people.steward,
         name="Mulch before the heat",
         summary="Cover beds with straw in June.",
         how="1. Water.\n2. Lay straw 5 cm deep.",
@@ -54,10 +54,10 @@ def practice(cast):
 
 
 @pytest.fixture
-def experiment(cast, practice):
+def experiment(people, practice):
     return experiment_propose(
-        community=cast.community,
-        proposer=cast.steward,
+        community=people.community,
+        proposer=people.steward,
         title="Straw mulch on clay beds",
         question="Does mulch cut watering on clay?",
         hypothesis="Mulched beds need a third less water.",
@@ -80,27 +80,32 @@ def check_in(experiment, person, litres, kg=None):
     )
 
 
-def test_a_full_cycle_then_iterate_then_adopt_revises_the_practice(cast, experiment, practice):
+def test_a_full_cycle_then_iterate_then_adopt_revises_the_practice(people, experiment, practice):
     assert experiment.status == ExperimentStatus.PROPOSED
-    experiment_join(experiment=experiment, person=cast.member, organisation="Allotment 4")
-    experiment_join(experiment=experiment, person=cast.newcomer, setting="balcony", scale="2 pots")
-    experiment.refresh_from_db()
-    assert experiment.status == ExperimentStatus.RUNNING
-    check_in(experiment, cast.member, 40, 3.5)
-    check_in(experiment, cast.newcomer, 12)
-    reflection_add(experiment=experiment, actor=cast.member, learned="Less water on clay.")
-    decision_make(experiment=experiment, actor=cast.steward, decision=Decision.ITERATE)
-    experiment.refresh_from_db()
-    assert experiment.status == ExperimentStatus.RUNNING
-    check_in(experiment, cast.member, 30)
-    reflection_add(
-        experiment=experiment, actor=cast.steward, learned="Holds.", differences="Pots dry faster."
+    experiment_join(experiment=experiment, person=people.member, organisation="Allotment 4")
+    experiment_join(
+        experiment=experiment, person=people.newcomer, setting="balcony", scale="2 pots"
     )
-    decision_make(experiment=experiment, actor=cast.steward, decision=Decision.ADOPT, note="Go.")
-    chain = experiment_get(experiment_id=experiment.pk, user=cast.outsider)
+    experiment.refresh_from_db()
+    assert experiment.status == ExperimentStatus.RUNNING
+    check_in(experiment, people.member, 40, 3.5)
+    check_in(experiment, people.newcomer, 12)
+    reflection_add(experiment=experiment, actor=people.member, learned="Less water on clay.")
+    decision_make(experiment=experiment, actor=people.steward, decision=Decision.ITERATE)
+    experiment.refresh_from_db()
+    assert experiment.status == ExperimentStatus.RUNNING
+    check_in(experiment, people.member, 30)
+    reflection_add(
+        experiment=experiment,
+        actor=people.steward,
+        learned="Holds.",
+        differences="Pots dry faster.",
+    )
+    decision_make(experiment=experiment, actor=people.steward, decision=Decision.ADOPT, note="Go.")
+    chain = experiment_get(experiment_id=experiment.pk, user=people.outsider)
     assert [(c.number, c.decision) for c in chain.cycles.all()] == [(1, "iterate"), (2, "adopt")]
     assert chain.status == ExperimentStatus.CONCLUDED
-    revised = practice_get(practice_id=practice.pk, user=cast.member)
+    revised = practice_get(practice_id=practice.pk, user=people.member)
     latest = revised.current
     assert latest is not None and latest.number == 2
     assert "Straw mulch on clay beds" in latest.change_note
@@ -109,63 +114,63 @@ def test_a_full_cycle_then_iterate_then_adopt_revises_the_practice(cast, experim
     assert revised.maturity == Maturity.TESTED
 
 
-def test_observations_need_a_participant_and_known_finite_measures(cast, experiment):
+def test_observations_need_a_participant_and_known_finite_measures(people, experiment):
     with pytest.raises(NotAllowed):
-        check_in(experiment, cast.member, 10)
-    experiment_join(experiment=experiment, person=cast.member)
+        check_in(experiment, people.member, 10)
+    experiment_join(experiment=experiment, person=people.member)
     with pytest.raises(InvalidInput) as unknown:
         observation_add(
             experiment=experiment,
-            person=cast.member,
+            person=people.member,
             what_we_did="x",
             what_happened="y",
             measures={"happiness": 3},
         )
     assert unknown.value.field == "measures" and "litres per week" in unknown.value.message
     with pytest.raises(InvalidInput):
-        check_in(experiment, cast.member, float("nan"))
+        check_in(experiment, people.member, float("nan"))
     assert not Observation.objects.exists()
 
 
-def test_no_observation_on_a_cycle_being_reflected_on_or_a_concluded_experiment(cast, experiment):
-    experiment_join(experiment=experiment, person=cast.member)
-    check_in(experiment, cast.member, 10)
-    reflection_add(experiment=experiment, actor=cast.member, learned="Enough.")
+def test_no_observation_on_a_cycle_being_reflected_on_or_a_concluded_experiment(people, experiment):
+    experiment_join(experiment=experiment, person=people.member)
+    check_in(experiment, people.member, 10)
+    reflection_add(experiment=experiment, actor=people.member, learned="Enough.")
     with pytest.raises(Conflict):
-        check_in(experiment, cast.member, 11)
-    decision_make(experiment=experiment, actor=cast.steward, decision=Decision.ABANDON)
+        check_in(experiment, people.member, 11)
+    decision_make(experiment=experiment, actor=people.steward, decision=Decision.ABANDON)
     with pytest.raises(Conflict):
-        check_in(experiment, cast.member, 12)
+        check_in(experiment, people.member, 12)
     with pytest.raises(Conflict):
-        experiment_join(experiment=experiment, person=cast.newcomer)
+        experiment_join(experiment=experiment, person=people.newcomer)
     assert Observation.objects.count() == 1
 
 
-def test_no_decision_before_reflection_and_only_by_proposer_or_steward(cast, experiment):
-    experiment_join(experiment=experiment, person=cast.member)
+def test_no_decision_before_reflection_and_only_by_proposer_or_steward(people, experiment):
+    experiment_join(experiment=experiment, person=people.member)
     with pytest.raises(Conflict):
-        decision_make(experiment=experiment, actor=cast.steward, decision=Decision.ADOPT)
-    reflection_add(experiment=experiment, actor=cast.member, learned="Hm.")
+        decision_make(experiment=experiment, actor=people.steward, decision=Decision.ADOPT)
+    reflection_add(experiment=experiment, actor=people.member, learned="Hm.")
     with pytest.raises(NotAllowed):
-        decision_make(experiment=experiment, actor=cast.member, decision=Decision.ADOPT)
+        decision_make(experiment=experiment, actor=people.member, decision=Decision.ADOPT)
     with pytest.raises(InvalidInput):
-        decision_make(experiment=experiment, actor=cast.steward, decision="shrug")
+        decision_make(experiment=experiment, actor=people.steward, decision="shrug")
     experiment.refresh_from_db()
     assert experiment.status == ExperimentStatus.REFLECTING
 
 
-def test_feedback_on_an_observation_is_an_interaction(cast, experiment):
-    experiment_join(experiment=experiment, person=cast.member)
-    observation = check_in(experiment, cast.member, 10)
-    feedback_add(observation=observation, author=cast.newcomer, body="Did you water at dawn?")
+def test_feedback_on_an_observation_is_an_interaction(people, experiment):
+    experiment_join(experiment=experiment, person=people.member)
+    observation = check_in(experiment, people.member, 10)
+    feedback_add(observation=observation, author=people.newcomer, body="Did you water at dawn?")
     event = LedgerEvent.objects.get(verb=Verb.GAVE_FEEDBACK)
-    assert (event.actor, event.target) == (cast.newcomer, cast.member)
+    assert (event.actor, event.target) == (people.newcomer, people.member)
 
 
-def test_run_chart_has_every_value_with_its_median_and_a_csv(cast, experiment):
-    experiment_join(experiment=experiment, person=cast.member)
-    experiment_join(experiment=experiment, person=cast.newcomer)
-    for person, litres in [(cast.member, 40), (cast.newcomer, 20), (cast.member, 30)]:
+def test_run_chart_has_every_value_with_its_median_and_a_csv(people, experiment):
+    experiment_join(experiment=experiment, person=people.member)
+    experiment_join(experiment=experiment, person=people.newcomer)
+    for person, litres in [(people.member, 40), (people.newcomer, 20), (people.member, 30)]:
         check_in(experiment, person, litres)
     points = run_chart_points(experiment)
     assert [p.value for p in points] == [40, 20, 30]
@@ -177,13 +182,13 @@ def test_run_chart_has_every_value_with_its_median_and_a_csv(cast, experiment):
     assert len(csv_text.splitlines()) == 4
 
 
-def test_a_version_needs_a_change_note_and_keeps_what_it_does_not_change(cast, practice):
+def test_a_version_needs_a_change_note_and_keeps_what_it_does_not_change(people, practice):
     with pytest.raises(InvalidInput) as err:
-        practice_version_create(practice=practice, author=cast.member, change_note=" ")
+        practice_version_create(practice=practice, author=people.member, change_note=" ")
     assert err.value.field == "change_note"
     version = practice_version_create(
         practice=practice,
-        author=cast.member,
+        author=people.member,
         change_note="Deeper straw after the July storms.",
         how="1. Water.\n2. Lay straw 8 cm deep.",
     )
@@ -195,10 +200,10 @@ def test_a_version_needs_a_change_note_and_keeps_what_it_does_not_change(cast, p
     assert ("added", "2. Lay straw 8 cm deep.") in diff.lines
 
 
-def test_a_story_distils_into_a_draft_practice_that_cites_it(cast):
+def test_a_story_distils_into_a_draft_practice_that_cites_it(people):
     story = thread_create(
-        community=cast.community,
-        author=cast.member,
+        community=people.community,
+        author=people.member,
         kind=ThreadKind.STORY,
         title="Saving seed from our best tomatoes",
         context="A community plot",
@@ -206,7 +211,7 @@ def test_a_story_distils_into_a_draft_practice_that_cites_it(cast):
         learned="Early fruit gives earlier plants next year.",
         differently="Label the jars.",
     )
-    draft = practice_distil(thread=story, author=cast.newcomer)
+    draft = practice_distil(thread=story, author=people.newcomer)
     assert draft.is_draft
     version = draft.current
     assert version is not None
@@ -214,43 +219,43 @@ def test_a_story_distils_into_a_draft_practice_that_cites_it(cast):
     assert [e.thread_id for e in version.evidence.all()] == [story.pk]
 
 
-def test_a_question_distils_from_its_accepted_answer(cast):
+def test_a_question_distils_from_its_accepted_answer(people):
     question = thread_create(
-        community=cast.community,
-        author=cast.member,
+        community=people.community,
+        author=people.member,
         kind=ThreadKind.QUESTION,
         title="When to sow beans?",
         body="Cold spring.",
     )
-    answer = reply_create(thread=question, author=cast.steward, body="After the last frost.")
-    reply_accept(reply=answer, actor=cast.member)
-    draft = practice_distil(thread=question, author=cast.member)
+    answer = reply_create(thread=question, author=people.steward, body="After the last frost.")
+    reply_accept(reply=answer, actor=people.member)
+    draft = practice_distil(thread=question, author=people.member)
     assert draft.current is not None and draft.current.summary == "After the last frost."
 
 
-def test_the_learning_agenda_links_experiments_and_moves_on(cast, experiment):
+def test_the_learning_agenda_links_experiments_and_moves_on(people, experiment):
     item = agenda_item_create(
-        community=cast.community, author=cast.member, question="How do we save water?"
+        community=people.community, author=people.member, question="How do we save water?"
     )
-    agenda_item_update(item=item, actor=cast.member, experiments=[experiment])
+    agenda_item_update(item=item, actor=people.member, experiments=[experiment])
     assert item.status == AgendaStatus.BEING_EXPLORED
-    agenda_item_update(item=item, actor=cast.member, status=AgendaStatus.ANSWERED)
+    agenda_item_update(item=item, actor=people.member, status=AgendaStatus.ANSWERED)
     with pytest.raises(InvalidInput):
-        agenda_item_update(item=item, actor=cast.member, status="forgotten")
+        agenda_item_update(item=item, actor=people.member, status="forgotten")
     with pytest.raises(NotAllowed):
-        agenda_item_create(community=cast.community, author=cast.outsider, question="Me too?")
+        agenda_item_create(community=people.community, author=people.outsider, question="Me too?")
 
 
-def test_a_members_only_communitys_experiments_are_hidden_from_outsiders(cast):
+def test_a_members_only_communitys_experiments_are_hidden_from_outsiders(people):
     hidden = experiment_propose(
-        community=cast.private,
-        proposer=cast.steward,
+        community=people.private,
+        proposer=people.steward,
         title="Secret trial",
         question="q",
         hypothesis="h",
     )
-    assert experiment_get(experiment_id=hidden.pk, user=cast.member) == hidden
+    assert experiment_get(experiment_id=hidden.pk, user=people.member) == hidden
     with pytest.raises(NotFound):
-        experiment_get(experiment_id=hidden.pk, user=cast.outsider)
+        experiment_get(experiment_id=hidden.pk, user=people.outsider)
     with pytest.raises(NotFound):
         experiment_get(experiment_id=hidden.pk, user=None)

@@ -12,11 +12,11 @@ from practica.ledger.services import EventSpec, event_record, events_record_bulk
 pytestmark = pytest.mark.django_db
 
 
-def spec(cast, **kw):
+def spec(people, **kw):
     values = dict(
-        community_id=cast.community.pk,
-        actor_id=cast.member.pk,
-        target_id=cast.steward.pk,
+        community_id=people.community.pk,
+        actor_id=people.member.pk,
+        target_id=people.steward.pk,
         verb=Verb.REPLIED,
         key="reply:1",
     )
@@ -24,8 +24,8 @@ def spec(cast, **kw):
     return EventSpec(**values)
 
 
-def test_an_event_cannot_be_changed_or_removed(cast):
-    event = event_record(spec(cast))
+def test_an_event_cannot_be_changed_or_removed(people):
+    event = event_record(spec(people))
     assert event is not None
     event.verb = Verb.ACCEPTED
     with pytest.raises(LedgerError):
@@ -35,21 +35,21 @@ def test_an_event_cannot_be_changed_or_removed(cast):
     assert LedgerEvent.objects.get().verb == Verb.REPLIED
 
 
-def test_a_keyed_event_is_recorded_once(cast):
-    assert event_record(spec(cast)) is not None
-    assert event_record(spec(cast)) is None
+def test_a_keyed_event_is_recorded_once(people):
+    assert event_record(spec(people)) is not None
+    assert event_record(spec(people)) is None
     assert LedgerEvent.objects.count() == 1
 
 
-def test_bulk_recording_skips_what_is_there_and_what_is_no_interaction(cast):
+def test_bulk_recording_skips_what_is_there_and_what_is_no_interaction(people):
     when = datetime(2019, 5, 1, tzinfo=UTC)
-    event_record(spec(cast))
+    event_record(spec(people))
     events_record_bulk(
         [
-            spec(cast),
-            spec(cast, key="reply:2", occurred_at=when),
-            spec(cast, key="reply:3", target_id=cast.member.pk),
-            spec(cast, key="reply:4", target_id=None),
+            spec(people),
+            spec(people, key="reply:2", occurred_at=when),
+            spec(people, key="reply:3", target_id=people.member.pk),
+            spec(people, key="reply:4", target_id=None),
         ]
     )
     assert sorted(LedgerEvent.objects.values_list("key", flat=True)) == ["reply:1", "reply:2"]
