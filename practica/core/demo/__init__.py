@@ -1,0 +1,1 @@
+"""The demo: two invented communities of urban growers, seeded by ``practica demo``."""

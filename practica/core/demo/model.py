@@ -1,0 +1,104 @@
+"""The shapes of the demo's content: plain, frozen records, free of Django.
+
+Times are offsets from ``DEMO_START`` (days for threads and joins, hours
+after the thread for replies), so the same content gets the same dates on
+every machine and every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+#: Day 0 of the demo. Content spreads over the following ~18 months, up to
+#: shortly before ``DEMO_END``. Fixed on purpose: a demo seeded today and one
+#: seeded next year show the same dates, so screenshots and tests agree.
+DEMO_START = datetime(2025, 5, 12, 9, 0, tzinfo=UTC)
+DEMO_END = DEMO_START + timedelta(days=560)
+
+DEMO_PASSWORD = "practica-demo"
+DEMO_EMAIL_DOMAIN = "demo.practica.example"
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    display_name: str
+    bio: str
+    interests: str
+    offers: str
+    learning: str
+    sector: str
+    discipline: str
+    region: str
+    role_in_practice: str
+    location: str
+    joined_day: int
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@{DEMO_EMAIL_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment on an answer, ``hours`` after the thread started."""
+
+    author: str
+    hours: float
+    body: str
+    helped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A top-level reply, ``hours`` after the thread started.
+
+    ``accepted`` marks the answer the asker accepted; ``helped`` names the
+    people who said it helped them.
+    """
+
+    author: str
+    hours: float
+    body: str
+    comments: tuple[Comment, ...] = ()
+    accepted: bool = False
+    helped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoThread:
+    kind: str
+    author: str
+    day: int
+    hour: int
+    title: str
+    body: str = ""
+    tags: tuple[str, ...] = ()
+    context: str = ""
+    what_happened: str = ""
+    learned: str = ""
+    differently: str = ""
+    answers: tuple[Answer, ...] = ()
+    #: People a story helped (acknowledgements of the story itself).
+    helped: tuple[str, ...] = ()
+
+    @property
+    def started_at(self) -> datetime:
+        return DEMO_START + timedelta(days=self.day, hours=self.hour)
+
+
+@dataclass(frozen=True)
+class DemoCommunity:
+    slug: str
+    name: str
+    domain: str
+    purpose: str
+    aspiration: str
+    visibility: str
+    created_day: int
+    stewards: tuple[str, ...]
+    members: tuple[str, ...]
+    #: People who asked to join and wait for a steward (members-only communities).
+    pending: tuple[str, ...] = ()
+    threads: tuple[DemoThread, ...] = field(default=())

@@ -1,0 +1,265 @@
+"""The demo: what ``practica demo`` seeds, and that it seeds the same thing every time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Max
+from django.test import override_settings
+
+from practica.accounts.models import User
+from practica.accounts.services import user_create
+from practica.communities.models import Community, Membership
+from practica.communities.services import community_create
+from practica.core.demo.model import DEMO_END, DEMO_PASSWORD, DEMO_START
+from practica.core.demo.people import PEOPLE
+from practica.core.demo.seed import SeedReport, demo_reset, demo_seed
+from practica.exchange.models import Acknowledgement, Reply, Thread, ThreadKind
+from practica.ledger.models import LedgerEvent, Verb
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[SeedReport]:
+    """Seed once for the read-only tests of a class, and roll it back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_seed()
+        transaction.set_rollback(True)
+
+
+def threads_of(slug: str) -> Any:
+    return Thread.objects.filter(community__slug=slug)
+
+
+class TestTheSeededDemo:
+    """Read-only checks of one seeded demo."""
+
+    def test_demo_seeds_a_public_community_with_every_kind_of_thread(
+        self, demo: SeedReport
+    ) -> None:
+        kinds = Counter(threads_of("urban-growers").values_list("kind", flat=True))
+        assert set(kinds) == set(ThreadKind.values)
+        assert all(count >= 5 for count in kinds.values()), kinds
+        assert sum(kinds.values()) >= 30
+        assert Community.objects.get(slug="urban-growers").visibility == "public"
+
+    def test_every_demo_person_has_a_full_profile_and_the_voices_are_varied(
+        self,
+        demo: SeedReport,
+    ) -> None:
+        people = User.objects.filter(username__in=[p.username for p in PEOPLE])
+        assert people.count() == len(PEOPLE) >= 12
+        for person in people:
+            for field in ("bio", "interests", "offers", "learning", "display_name"):
+                assert getattr(person, field), f"{person.username} has no {field}"
+            assert all(person.perspectives.values()), f"{person.username}: {person.perspectives}"
+        assert len({p.region for p in people}) >= 10
+        assert len({p.sector for p in people}) >= 7
+        assert len({p.discipline for p in people}) == len(PEOPLE)
+
+    def test_stories_are_told_in_all_four_parts(self, demo: SeedReport) -> None:
+        stories = threads_of("urban-growers").filter(kind=ThreadKind.STORY)
+        for story in stories:
+            assert len(story.story_parts) == 4, story.title
+
+    def test_questions_have_accepted_answers_and_some_are_still_open(
+        self, demo: SeedReport
+    ) -> None:
+        resolvable = threads_of("urban-growers").filter(kind__in=["question", "ask"])
+        resolved = resolvable.filter(accepted_reply__isnull=False)
+        assert resolved.count() >= 15
+        for thread in resolved.select_related("accepted_reply"):
+            assert thread.accepted_reply is not None
+            assert thread.accepted_reply.thread_id == thread.pk
+            assert thread.accepted_reply.parent_id is None
+        unanswered = resolvable.filter(replies__isnull=True)
+        assert unanswered.exists(), "an unanswered question shows the 'waiting for help' state"
+        assert resolvable.filter(accepted_reply__isnull=True, replies__isnull=False).exists()
+
+    def test_replies_include_comments_and_people_say_what_helped_them(
+        self, demo: SeedReport
+    ) -> None:
+        replies = Reply.objects.filter(thread__community__slug="urban-growers")
+        assert replies.filter(kind="comment", parent__isnull=False).count() >= 10
+        acks = Acknowledgement.objects.filter(thread__community__slug="urban-growers")
+        assert acks.filter(reply__isnull=False).count() >= 40
+        assert acks.filter(reply__isnull=True, thread__kind="story").count() >= 15
+        assert Thread.objects.filter(tags__name="compost").count() >= 3
+
+    def test_the_ledger_holds_every_verb_the_exchange_records(self, demo: SeedReport) -> None:
+        verbs = Counter(
+            LedgerEvent.objects.filter(community__slug="urban-growers").values_list(
+                "verb", flat=True
+            )
+        )
+        for verb in (Verb.REPLIED, Verb.ACCEPTED, Verb.ACKNOWLEDGED, Verb.MENTIONED):
+            assert verbs[verb] > 0, f"no {verb} events: {verbs}"
+        assert (
+            verbs[Verb.ACKNOWLEDGED]
+            == Acknowledgement.objects.filter(thread__community__slug="urban-growers").count()
+        )
+
+    def test_ledger_events_happen_when_their_reply_was_written(self, demo: SeedReport) -> None:
+        replies = Reply.objects.filter(thread__community__slug="urban-growers")
+        events = {
+            e.object_id: e
+            for e in LedgerEvent.objects.filter(verb=Verb.REPLIED, object_type="reply")
+        }
+        for reply in replies.select_related("thread", "parent"):
+            target = reply.parent.author_id if reply.parent else reply.thread.author_id
+            if target == reply.author_id:
+                assert reply.pk not in events  # talking to oneself is not an interaction
+                continue
+            event = events[reply.pk]
+            assert event.occurred_at == reply.created_at
+            assert (event.actor_id, event.target_id) == (reply.author_id, target)
+
+    def test_content_spreads_over_eighteen_months_and_nothing_is_in_the_future(
+        self,
+        demo: SeedReport,
+    ) -> None:
+        dates = list(Thread.objects.values_list("created_at", flat=True))
+        dates += list(Reply.objects.values_list("created_at", flat=True))
+        dates += list(LedgerEvent.objects.values_list("occurred_at", flat=True))
+        assert min(dates) >= DEMO_START
+        assert max(dates) <= DEMO_END
+        assert max(dates) - min(dates) >= timedelta(days=500)
+        for thread in Thread.objects.annotate(latest=Max("replies__created_at")):
+            assert thread.last_activity_at == (thread.latest or thread.created_at)
+            assert all(r.created_at > thread.created_at for r in thread.replies.all())
+
+    def test_the_members_only_community_hides_its_threads_from_outsiders(
+        self, demo: SeedReport
+    ) -> None:
+        private = Community.objects.get(slug="compost-hubs")
+        assert private.visibility == "members"
+        assert threads_of("compost-hubs").count() >= 2
+        member = User.objects.get(username="priya")
+        waiting = User.objects.get(username="mei")
+        assert Membership.objects.get(community=private, user=waiting).status == "pending"
+        assert not Thread.objects.visible_to(AnonymousUser()).filter(community=private).exists()
+        assert not Thread.objects.visible_to(waiting).filter(community=private).exists()
+        assert Thread.objects.visible_to(member).filter(community=private).count() >= 2
+
+    def test_demo_people_sign_in_with_the_published_password(self, demo: SeedReport) -> None:
+        assert authenticate(username="steward", password=DEMO_PASSWORD) is not None
+        assert authenticate(username="sam", password=DEMO_PASSWORD) is not None
+        assert authenticate(username="steward", password="wrong") is None
+
+
+def rows(queryset: Any) -> list[tuple[Any, ...]]:
+    """Rows in a stable order; ``None`` sorts first."""
+    return sorted(queryset, key=lambda row: tuple("" if v is None else str(v) for v in row))
+
+
+def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
+    """Everything the demo wrote, by natural keys (ids differ between databases)."""
+    profile = ("username", "display_name", "bio", "sector", "region", "date_joined")
+    return {
+        "people": rows(User.objects.values_list(*profile)),
+        "memberships": rows(
+            Membership.objects.values_list(
+                "community__slug", "user__username", "role", "status", "joined_at"
+            )
+        ),
+        "threads": rows(
+            Thread.objects.values_list(
+                "community__slug",
+                "author__username",
+                "kind",
+                "title",
+                "body",
+                "learned",
+                "created_at",
+                "last_activity_at",
+                "accepted_reply__author__username",
+                "accepted_reply__created_at",
+            )
+        ),
+        "tags": rows(Thread.objects.values_list("title", "tags__name")),
+        "replies": rows(
+            Reply.objects.values_list(
+                "thread__title", "author__username", "kind", "body", "created_at"
+            )
+        ),
+        "acks": rows(
+            Acknowledgement.objects.values_list(
+                "person__username", "thread__title", "reply__created_at", "created_at"
+            )
+        ),
+        "ledger": rows(
+            LedgerEvent.objects.values_list(
+                "community__slug",
+                "actor__username",
+                "target__username",
+                "verb",
+                "object_type",
+                "occurred_at",
+            )
+        ),
+    }
+
+
+@pytest.mark.slow
+def test_seeding_from_scratch_twice_gives_the_same_demo() -> None:
+    first = demo_seed()
+    before = fingerprint()
+    demo_reset()
+    assert not User.objects.exists() and not LedgerEvent.objects.exists()
+    second = demo_seed()
+    assert first == second
+    assert fingerprint() == before
+
+
+def test_the_demo_command_seeds_once_and_then_leaves_the_demo_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    call_command("demo", "--url", "http://127.0.0.1:8765")
+    out = capsys.readouterr().out
+    assert "Seeded Urban Growers Circle" in out
+    assert "http://127.0.0.1:8765/" in out
+    assert f"steward / {DEMO_PASSWORD}" in out
+    counts = (Thread.objects.count(), Reply.objects.count(), LedgerEvent.objects.count())
+
+    call_command("demo")
+    assert "already seeded" in capsys.readouterr().out
+    assert (Thread.objects.count(), Reply.objects.count(), LedgerEvent.objects.count()) == counts
+
+
+def test_reset_rebuilds_the_demo_and_spares_everyone_else(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    call_command("demo")
+    outsider = user_create(username="olga", email="olga@example.org")
+    own = community_create(creator=outsider, name="Olga's Orchard", slug="olgas-orchard")
+    call_command("demo", "--reset")
+    assert "Removed the demo" in capsys.readouterr().out
+    assert User.objects.filter(pk=outsider.pk).exists()
+    assert Community.objects.filter(pk=own.pk).exists()
+    assert Community.objects.filter(slug="urban-growers").count() == 1
+    assert User.objects.filter(username="steward").count() == 1
+
+
+def test_the_demo_refuses_to_take_over_a_real_persons_username() -> None:
+    user_create(username="sam", email="sam@example.org")
+    with pytest.raises(CommandError, match="usernames are taken and the demo needs them: sam"):
+        call_command("demo")
+    assert not Community.objects.filter(slug="urban-growers").exists()
+    with pytest.raises(CommandError, match="usernames are taken"):
+        call_command("demo", "--reset")  # reset only removes demo accounts, never sam's
+
+
+@override_settings(PRODUCTION=True)
+def test_the_demo_refuses_to_run_in_production_unless_told_to() -> None:
+    with pytest.raises(CommandError, match="published password in production"):
+        call_command("demo")
+    assert not User.objects.exists()
