@@ -163,3 +163,51 @@ class CircleMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["circle", "user"], name="circle_membership_unique")
         ]
+
+
+class Agreement(models.Model):
+    """One version of a community's (or a circle's) agreements: norms, code of conduct."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="agreements")
+    circle = models.ForeignKey(
+        Circle, null=True, blank=True, on_delete=models.CASCADE, related_name="agreements"
+    )
+    version = models.PositiveIntegerField()
+    body = models.TextField()
+    change_note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["community", "circle", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "version"],
+                condition=Q(circle__isnull=True),
+                name="agreement_unique_version",
+            ),
+            models.UniqueConstraint(
+                fields=["circle", "version"],
+                condition=Q(circle__isnull=False),
+                name="circle_agreement_unique_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.circle.name if self.circle else self.community.name
+        return f"Agreement of {where}, version {self.version}"
+
+
+class AgreementAcceptance(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="acceptances")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreement_acceptances"
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "person"], name="acceptance_unique")
+        ]

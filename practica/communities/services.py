@@ -92,11 +92,26 @@ def community_update(*, community: Community, actor: User, **fields: str) -> Com
     return community
 
 
-def community_join(*, community: Community, user: User) -> Membership:
+def community_join(
+    *, community: Community, user: User, accept_agreement: int | None = None
+) -> Membership:
     """Join a public community at once; ask to join a members-only one (a steward approves).
 
-    Joining twice is harmless: the existing membership comes back.
+    When the community has agreements, joining means accepting their current
+    version: ``accept_agreement`` must name it. Joining twice is harmless: the
+    existing membership comes back.
     """
+    from practica.communities.circles import agreement_accept, agreement_pending
+
+    pending = agreement_pending(community=community, person=user)
+    if pending is not None:
+        if accept_agreement != pending.version:
+            raise InvalidInput(
+                f"joining {community.name} means accepting its agreements "
+                f"(version {pending.version})",
+                field="accept_agreement",
+            )
+        agreement_accept(agreement=pending, person=user)
     status = (
         MembershipStatus.ACTIVE
         if community.visibility == Visibility.PUBLIC

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from practica.accounts.models import User
+from practica.communities.circles import agreement_pending
 from practica.communities.models import Circle, CircleMembership, CircleTier, Community
 from practica.communities.selectors import is_member, is_steward
 from practica.core.errors import Conflict, InvalidInput, NotAllowed
@@ -65,6 +66,12 @@ def _tags_for(community: Community, names: Sequence[str]) -> list[Tag]:
 def _require_member(community: Community, user: User, doing: str) -> None:
     if not is_member(community=community, user=user):
         raise NotAllowed(f"join {community.name} to {doing}")
+    pending = agreement_pending(community=community, person=user)
+    if pending is not None:
+        raise NotAllowed(
+            f"the agreements of {community.name} changed: accept version {pending.version} "
+            f"to {doing}"
+        )
 
 
 def _require_circle_voice(community: Community, circle: Circle, person: User) -> None:
