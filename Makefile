@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 ## make demo: install, migrate, seed the demo community and serve it on http://$(HOST):$(PORT)
 demo: venv
 	$(BIN)/practica migrate --noinput
-	$(BIN)/practica demo
+	$(BIN)/practica demo --url http://$(HOST):$(PORT)
 	$(BIN)/practica serve --host $(HOST) --port $(PORT)
 
 serve: venv
