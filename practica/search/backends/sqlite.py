@@ -1,0 +1,249 @@
+"""Search on SQLite: an FTS5 table filled by triggers.
+
+The FTS5 table keeps its own copy of the cleaned text (not an external-content
+table), so ``snippet()`` works and the index can be rebuilt without touching
+the source rows. Document keys are FTS5 rowids. ``porter unicode61`` folds
+case and accents and reduces English words to their stems.
+
+The triggers call ``practica_search_text`` and ``practica_search_quoted``,
+Python functions registered on every connection Django opens
+(``register_functions``, from ``SearchConfig``). A write to a thread or reply
+through a bare ``sqlite3`` shell, outside Django, fails with "no such
+function"; Practica never writes that way.
+"""
+
+from __future__ import annotations
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
+
+from practica.exchange.models import Reply, Thread
+from practica.search.backends import DocMatch, subquery_sql
+from practica.search.query import Item, ParsedQuery
+from practica.search.text import MARK_END, MARK_START, indexed_text, quoted_text
+
+TABLE = "search_document"
+#: Title above body; quoted lines count for little (bm25 weights per column).
+WEIGHTS = "10.0, 1.0, 0.2"
+SNIPPET_TOKENS = 28
+STORY_PARTS = ("body", "context", "what_happened", "learned", "differently")
+
+_THREADS = Thread._meta.db_table
+_REPLIES = Reply._meta.db_table
+_TRIGGERS = (
+    "search_thread_insert",
+    "search_thread_update",
+    "search_thread_delete",
+    "search_reply_insert",
+    "search_reply_update",
+    "search_reply_delete",
+)
+
+
+def register_functions(dbapi_connection: object) -> None:
+    create = dbapi_connection.create_function  # type: ignore[attr-defined]
+    create("practica_search_text", 1, indexed_text, deterministic=True)
+    create("practica_search_quoted", 1, quoted_text, deterministic=True)
+
+
+def _thread_text(row: str) -> str:
+    return " || char(10) || ".join(f"{row}.{name}" for name in STORY_PARTS)
+
+
+def _thread_values(row: str) -> str:
+    text = _thread_text(row)
+    return (
+        f"{row}.id * 2, {row}.title, practica_search_text({text}), "
+        f"practica_search_quoted({text}), {row}.id, NULL"
+    )
+
+
+def _reply_values(row: str) -> str:
+    return (
+        f"{row}.id * 2 + 1, '', practica_search_text({row}.body), "
+        f"practica_search_quoted({row}.body), {row}.thread_id, {row}.id"
+    )
+
+
+_COLUMNS = f"INSERT INTO {TABLE} (rowid, title, body, quoted, thread_id, reply_id)"
+_THREAD_CHANGED = " OR ".join(
+    f"old.{name} IS NOT new.{name}" for name in ("title", *STORY_PARTS, "id")
+)
+
+CREATE_TABLE = f"""
+CREATE VIRTUAL TABLE {TABLE} USING fts5(
+    title, body, quoted, thread_id UNINDEXED, reply_id UNINDEXED,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+)"""
+
+# Every insert first deletes the key, so that a stale document (left by a
+# write made while the triggers were missing) can never make a write fail.
+CREATE_TRIGGERS = [
+    f"""CREATE TRIGGER search_thread_insert AFTER INSERT ON {_THREADS} BEGIN
+        DELETE FROM {TABLE} WHERE rowid = new.id * 2;
+        {_COLUMNS} VALUES ({_thread_values("new")});
+    END""",
+    f"""CREATE TRIGGER search_thread_update
+        AFTER UPDATE OF id, title, {", ".join(STORY_PARTS)} ON {_THREADS}
+        WHEN {_THREAD_CHANGED} BEGIN
+        DELETE FROM {TABLE} WHERE rowid = old.id * 2;
+        DELETE FROM {TABLE} WHERE rowid = new.id * 2;
+        {_COLUMNS} VALUES ({_thread_values("new")});
+    END""",
+    f"""CREATE TRIGGER search_thread_delete AFTER DELETE ON {_THREADS} BEGIN
+        DELETE FROM {TABLE} WHERE rowid = old.id * 2;
+    END""",
+    f"""CREATE TRIGGER search_reply_insert AFTER INSERT ON {_REPLIES} BEGIN
+        DELETE FROM {TABLE} WHERE rowid = new.id * 2 + 1;
+        {_COLUMNS} VALUES ({_reply_values("new")});
+    END""",
+    f"""CREATE TRIGGER search_reply_update AFTER UPDATE OF id, body, thread_id ON {_REPLIES}
+        WHEN old.id IS NOT new.id OR old.body IS NOT new.body
+            OR old.thread_id IS NOT new.thread_id BEGIN
+        DELETE FROM {TABLE} WHERE rowid = old.id * 2 + 1;
+        DELETE FROM {TABLE} WHERE rowid = new.id * 2 + 1;
+        {_COLUMNS} VALUES ({_reply_values("new")});
+    END""",
+    f"""CREATE TRIGGER search_reply_delete AFTER DELETE ON {_REPLIES} BEGIN
+        DELETE FROM {TABLE} WHERE rowid = old.id * 2 + 1;
+    END""",
+]
+
+
+def _phrase(item: Item) -> str:
+    # Words are letters and digits only, so they never hold a double quote.
+    return '"' + " ".join(item.words) + '"'
+
+
+def to_fts5(query: ParsedQuery) -> str:
+    """The query in FTS5's MATCH syntax; every item is a quoted phrase."""
+    ands = []
+    for group in query.groups:
+        alternatives = " OR ".join(_phrase(item) for item in group)
+        ands.append(f"({alternatives})" if len(group) > 1 else alternatives)
+    expression = " AND ".join(ands)
+    for item in query.excluded:
+        expression = f"({expression}) NOT {_phrase(item)}"
+    return expression
+
+
+class SqliteBackend:
+    vendor = "sqlite"
+
+    def install(self, connection: BaseDatabaseWrapper, *, fresh: bool = False) -> None:
+        register_functions(connection.connection)
+        with connection.cursor() as cursor:
+            if fresh:
+                self._drop(cursor)
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [TABLE])
+            if cursor.fetchone() is None:
+                cursor.execute(CREATE_TABLE)
+            for name in _TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            for statement in CREATE_TRIGGERS:
+                cursor.execute(statement)
+
+    def uninstall(self, connection: BaseDatabaseWrapper) -> None:
+        with connection.cursor() as cursor:
+            self._drop(cursor)
+
+    def _drop(self, cursor: object) -> None:
+        for name in _TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")  # type: ignore[attr-defined]
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")  # type: ignore[attr-defined]
+
+    def has_triggers(self, connection: BaseDatabaseWrapper) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
+                f"({', '.join(['%s'] * len(_TRIGGERS))})",
+                list(_TRIGGERS),
+            )
+            row = cursor.fetchone()
+        return row is not None and row[0] == len(_TRIGGERS)
+
+    def clear_community(self, connection: BaseDatabaseWrapper, *, community_id: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {TABLE} WHERE thread_id IN "
+                f"(SELECT id FROM {_THREADS} WHERE community_id = %s)",
+                [community_id],
+            )
+
+    def index_range(
+        self, connection: BaseDatabaseWrapper, *, community_id: int, first_id: int, last_id: int
+    ) -> None:
+        register_functions(connection.connection)
+        in_range = f"SELECT id FROM {_THREADS} WHERE community_id = %s AND id BETWEEN %s AND %s"
+        args = [community_id, first_id, last_id]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {TABLE} WHERE rowid IN (SELECT id * 2 FROM ({in_range}) "
+                f"UNION ALL SELECT id * 2 + 1 FROM {_REPLIES} WHERE thread_id IN ({in_range}))",
+                args + args,
+            )
+            cursor.execute(
+                f"{_COLUMNS} SELECT {_thread_values('t')} FROM {_THREADS} t "
+                "WHERE t.community_id = %s AND t.id BETWEEN %s AND %s",
+                args,
+            )
+            cursor.execute(
+                f"{_COLUMNS} SELECT {_reply_values('r')} FROM {_REPLIES} r "
+                f"WHERE r.thread_id IN ({in_range})",
+                args,
+            )
+
+    def best_matches(
+        self,
+        connection: BaseDatabaseWrapper,
+        *,
+        query: ParsedQuery,
+        threads: QuerySet[Thread],
+        limit: int,
+        offset: int,
+    ) -> tuple[list[DocMatch], int]:
+        threads_sql, threads_params = subquery_sql(threads)
+        # bm25() is lower for better matches; its negation reads as a score.
+        sql = f"""
+            WITH matched AS (
+                SELECT thread_id, reply_id, -bm25({TABLE}, {WEIGHTS}) AS score
+                FROM {TABLE}
+                WHERE {TABLE} MATCH %s AND thread_id IN ({threads_sql})
+            ), ranked AS (
+                SELECT thread_id, reply_id, score, ROW_NUMBER() OVER (
+                    PARTITION BY thread_id ORDER BY score DESC, reply_id IS NOT NULL, reply_id
+                ) AS place
+                FROM matched
+            )
+            SELECT thread_id, reply_id, score, COUNT(*) OVER () AS total
+            FROM ranked WHERE place = 1
+            ORDER BY score DESC, thread_id DESC
+            LIMIT %s OFFSET %s"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [to_fts5(query), *threads_params, limit, offset])
+            rows = cursor.fetchall()
+            if rows or offset == 0:
+                total = rows[0][3] if rows else 0
+            else:
+                cursor.execute(
+                    f"SELECT COUNT(DISTINCT thread_id) FROM {TABLE} "
+                    f"WHERE {TABLE} MATCH %s AND thread_id IN ({threads_sql})",
+                    [to_fts5(query), *threads_params],
+                )
+                total = cursor.fetchone()[0]
+        matches = [DocMatch(thread_id=t, reply_id=r, score=float(s)) for t, r, s, _ in rows]
+        return matches, int(total)
+
+    def snippets(
+        self, connection: BaseDatabaseWrapper, *, query: ParsedQuery, keys: list[int]
+    ) -> dict[int, str]:
+        if not keys:
+            return {}
+        placeholders = ", ".join(["%s"] * len(keys))
+        sql = (
+            f"SELECT rowid, snippet({TABLE}, 1, %s, %s, '…', {SNIPPET_TOKENS}) FROM {TABLE} "
+            f"WHERE {TABLE} MATCH %s AND rowid IN ({placeholders})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [MARK_START, MARK_END, to_fts5(query), *keys])
+            return {int(key): text or "" for key, text in cursor.fetchall()}
