@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("practica.accounts.urls")),
+    path("c/<slug:slug>/search/", include("practica.search.urls")),
     path("c/", include("practica.communities.urls")),
 ]
