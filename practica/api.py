@@ -28,3 +28,7 @@ api.add_router("/v1/", accounts_router)
 from practica.learning.api import router as learning_router  # noqa: E402
 
 api.add_router("/v1/", learning_router)
+
+from practica.weaving.api import router as weaving_router  # noqa: E402
+
+api.add_router("/v1/", weaving_router)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/", include("practica.accounts.urls")),
     path("c/<slug:slug>/search/", include("practica.search.urls")),
     path("c/", include("practica.communities.urls")),
+    path("", include("practica.weaving.urls")),
 ]

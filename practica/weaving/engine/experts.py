@@ -1,0 +1,250 @@
+"""Who knows: people ranked for a text by what they actually did.
+
+For a question, the threads that lived it before (``RelatedIndex``) vote for
+the people who contributed to them: an answer counts, an accepted one more,
+a story told counts like an answer, a comment a little, and every
+acknowledgement adds. The topical vote is combined with how active the
+person has been lately (people who left cannot answer) and with their
+overall record, on a log scale. The weights were fitted on the earlier
+periods of the evaluation dumps (see docs/weaving.md), never on test questions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from practica.weaving.engine.records import Corpus
+from practica.weaving.engine.related import Query, RelatedIndex
+
+SECONDS_PER_DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertWeights:
+    vote: float = 1.0
+    activity: float = 3.0
+    answers: float = 0.5
+    accepted: float = 0.0
+    momentum: float = 0.0
+    # How many similar threads vote, and what each kind of contribution is worth.
+    neighbours: int = 100
+    accepted_bonus: float = 1.0
+    comment_value: float = 0.2
+    story_value: float = 1.0
+    acknowledgement_value: float = 0.5
+    # Recent activity fades with this time constant (days).
+    activity_days: float = 60.0
+    # Momentum: the same with a short memory, which lifts people who just arrived.
+    momentum_days: float = 14.0
+
+
+DEFAULT_WEIGHTS = ExpertWeights()
+
+ANSWER, COMMENT, STORY, QUESTION = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertHit:
+    person: int
+    score: float
+    why: str
+    answered: int
+    accepted: int
+    acknowledged: int
+    stories: int
+
+
+class ExpertIndex:
+    """Contributions of every person as flat arrays, for vectorised scoring."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        now: datetime,
+        related: RelatedIndex | None = None,
+        weights: ExpertWeights = DEFAULT_WEIGHTS,
+    ) -> None:
+        self.weights = weights
+        self.related = related or RelatedIndex(corpus)
+        system = {p.key for p in corpus.people if p.is_system}
+        accepted = {t.accepted_reply for t in corpus.threads if t.accepted_reply is not None}
+        position = self.related.position
+        rows: list[tuple[int, int, int, bool, int, float]] = []
+        for thread in corpus.threads:
+            if thread.author is None or thread.author in system:
+                continue
+            kind = STORY if thread.kind == "story" else QUESTION
+            rows.append(
+                (position[thread.key], thread.author, kind, False, 0, _ts(thread.created_at))
+            )
+        for reply in corpus.replies:
+            if reply.author is None or reply.author in system or reply.thread not in position:
+                continue
+            kind = ANSWER if reply.kind == "answer" else COMMENT
+            rows.append(
+                (
+                    position[reply.thread],
+                    reply.author,
+                    kind,
+                    reply.key in accepted,
+                    reply.acknowledgements,
+                    _ts(reply.created_at),
+                )
+            )
+        self.people = np.array(sorted({r[1] for r in rows}), dtype=np.int64)
+        person_pos = {int(p): i for i, p in enumerate(self.people)}
+        self.c_thread = np.array([r[0] for r in rows], dtype=np.int64)
+        self.c_person = np.array([person_pos[r[1]] for r in rows], dtype=np.int64)
+        self.c_kind = np.array([r[2] for r in rows], dtype=np.int8)
+        self.c_accepted = np.array([r[3] for r in rows], dtype=bool)
+        self.c_acks = np.array([r[4] for r in rows], dtype=np.float32)
+        ages = (_ts(now) - np.array([r[5] for r in rows], dtype=np.float64)) / SECONDS_PER_DAY
+        self.c_recency = np.exp(-np.clip(ages, 0, None) / weights.activity_days)
+        self.c_momentum = np.exp(-np.clip(ages, 0, None) / weights.momentum_days)
+        self.c_last = np.array([r[5] for r in rows], dtype=np.float64)
+        self.c_value = self._values()
+        self.tags = [t.tags for t in corpus.threads]
+
+    def _values(self) -> np.ndarray:
+        w = self.weights
+        value = np.zeros(len(self.c_kind), dtype=np.float32)
+        value[self.c_kind == ANSWER] = 1.0
+        value[self.c_kind == COMMENT] = w.comment_value
+        value[self.c_kind == STORY] = w.story_value
+        value += w.accepted_bonus * self.c_accepted + w.acknowledgement_value * self.c_acks
+        return value
+
+    def _sum(self, weights: np.ndarray) -> np.ndarray:
+        return np.bincount(self.c_person, weights=weights, minlength=len(self.people))
+
+    def features(
+        self, query: Query, *, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per person: vote, activity, answers, accepted, momentum; and each thread's weight."""
+        scores = self.related.scores(query)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        near = np.zeros(len(scores), dtype=np.float32)
+        n = min(self.weights.neighbours, len(scores))
+        if n:
+            best = np.argpartition(-scores, n - 1)[:n]
+            top = float(scores[best].max())
+            if top > 0:
+                near[best] = np.clip(scores[best], 0, None) / top
+        visible = (
+            np.ones(len(self.c_thread), dtype=bool) if allowed is None else allowed[self.c_thread]
+        )
+        is_answer = (self.c_kind == ANSWER) & visible
+        columns = np.column_stack(
+            [
+                self._sum(near[self.c_thread] * self.c_value * visible),
+                self._sum(self.c_recency * visible),
+                self._sum(is_answer.astype(np.float32)),
+                self._sum((is_answer & self.c_accepted).astype(np.float32)),
+                self._sum(self.c_momentum * visible),
+            ]
+        )
+        return columns, near
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        w = self.weights
+        coef = np.array([w.vote, w.activity, w.answers, w.accepted, w.momentum])
+        return np.log1p(features) @ coef
+
+    def rank(
+        self,
+        query: Query,
+        *,
+        k: int = 10,
+        allowed: np.ndarray | None = None,
+        candidates: np.ndarray | None = None,
+        exclude: frozenset[int] = frozenset(),
+    ) -> list[ExpertHit]:
+        """The ``k`` people who most likely know, among ``candidates`` (a mask over people).
+
+        Without a mask, a candidate is anyone who answered or told a story in
+        an allowed thread.
+        """
+        features, near = self.features(query, allowed=allowed)
+        if candidates is None:
+            candidates = self._contributors(allowed)
+        ok = candidates & (features[:, 0] > 0)
+        if exclude:
+            wanted = np.array(sorted(exclude), dtype=np.int64)
+            at = np.clip(np.searchsorted(self.people, wanted), 0, max(len(self.people) - 1, 0))
+            ok[at[self.people[at] == wanted]] = False
+        found = np.flatnonzero(ok)
+        scores = self.scores(features)
+        if len(found) > k:
+            found = found[np.argpartition(-scores[found], k - 1)[:k]]
+        order = sorted(found, key=lambda i: (-float(scores[i]), int(self.people[i])))
+        return [self._hit(int(i), float(scores[i]), near, query, allowed) for i in order]
+
+    def rank_all(
+        self, query: Query, *, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every person and their score (for evaluation, which applies its own candidates)."""
+        features, _ = self.features(query, allowed=allowed)
+        return self.people, self.scores(features)
+
+    def _contributors(self, allowed: np.ndarray | None) -> np.ndarray:
+        gives = (self.c_kind == ANSWER) | (self.c_kind == STORY)
+        if allowed is not None:
+            gives &= allowed[self.c_thread]
+        return self._sum(gives.astype(np.float32)) > 0
+
+    def _hit(
+        self, i: int, score: float, near: np.ndarray, query: Query, allowed: np.ndarray | None
+    ) -> ExpertHit:
+        mine = np.flatnonzero(self.c_person == i)
+        if allowed is not None:
+            mine = mine[allowed[self.c_thread[mine]]]
+        close = mine[near[self.c_thread[mine]] > 0]
+        answered = int(np.sum(self.c_kind[close] == ANSWER))
+        accepted = int(np.sum(self.c_accepted[close]))
+        acks = int(self.c_acks[close].sum())
+        stories = int(np.sum(self.c_kind[close] == STORY))
+        topic = self._topic(close, query)
+        parts = []
+        if answered:
+            parts.append(
+                f"answered {answered} similar question{'s' if answered != 1 else ''}{topic}"
+            )
+        if accepted:
+            parts.append(f"{accepted} accepted")
+        if acks:
+            parts.append(f"thanked {acks} time{'s' if acks != 1 else ''}")
+        if stories:
+            parts.append(f"told {stories} stor{'ies' if stories != 1 else 'y'}")
+        total = int(np.sum(self.c_kind[mine] == ANSWER))
+        if total > answered:
+            parts.append(f"{total} answers in all")
+        if len(mine):
+            last = datetime.fromtimestamp(float(self.c_last[mine].max()), tz=UTC).date()
+            parts.append(f"last active {last.isoformat()}")
+        return ExpertHit(
+            person=int(self.people[i]),
+            score=score,
+            why=", ".join(parts) or "took part in similar threads",
+            answered=answered,
+            accepted=accepted,
+            acknowledged=acks,
+            stories=stories,
+        )
+
+    def _topic(self, contributions: np.ndarray, query: Query) -> str:
+        counts: Counter[str] = Counter()
+        for position in set(self.c_thread[contributions].tolist()):
+            counts.update(self.tags[position])
+        if counts:
+            return f" on {counts.most_common(1)[0][0]}"
+        return ""
+
+
+def _ts(moment: datetime) -> float:
+    return moment.timestamp()

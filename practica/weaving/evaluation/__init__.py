@@ -1,0 +1,1 @@
+"""Measuring weaving against plain baselines on real Stack Exchange dumps."""

@@ -1,0 +1,58 @@
+"""The evaluation's results as JSON and as a Markdown table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SYSTEMS = (("practica", "Practica"), ("bm25", "BM25 (plain)"), ("popularity", "Popularity"))
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        f"# Knowledge weaving evaluation ({report['date']})",
+        "",
+        f"Data: {', '.join(s['site'] for s in report['sites'])}.",
+        "",
+        "## lived_before (CQADupStack construction)",
+        "",
+        "| site | queries | Practica nDCG@10 | BM25 nDCG@10 | Practica R@10 | BM25 R@10 |",
+        "|---|---|---|---|---|---|",
+    ]
+    rows = [(s["site"], s["lived_before_queries"], s["metrics"]) for s in report["sites"]]
+    rows.append(
+        ("**pooled**", report["pooled"]["queries"]["lived_before"], report["pooled"]["pooled"])
+    )
+    for site, n, m in rows:
+        ours, bm = m.get("practica", {}), m.get("bm25", {})
+        lines.append(
+            f"| {site} | {n} | {_f(ours.get('ndcg@10'))} | {_f(bm.get('ndcg@10'))} "
+            f"| {_f(ours.get('recall@10'))} | {_f(bm.get('recall@10'))} |"
+        )
+    lines += [
+        "",
+        "## who_knows (TUEF construction)",
+        "",
+        "| site | queries | Practica MRR | BM25 MRR | Popularity MRR "
+        "| Practica P@1 | BM25 P@1 | Popularity P@1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows = [(s["site"], s["who_knows_queries"], s["metrics"]) for s in report["sites"]]
+    rows.append(
+        ("**pooled**", report["pooled"]["queries"]["who_knows"], report["pooled"]["pooled"])
+    )
+    for site, n, m in rows:
+        cells = [_f(m.get(s, {}).get("mrr")) for s, _ in SYSTEMS]
+        cells += [_f(m.get(s, {}).get("p@1")) for s, _ in SYSTEMS]
+        lines.append(f"| {site} | {n} | " + " | ".join(cells) + " |")
+    ratios = report["pooled"].get("ratios", {})
+    lines += [
+        "",
+        "Pooled = every query of every dump counted once. "
+        + ", ".join(f"{k}: {v}×" for k, v in ratios.items()),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _f(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"

@@ -1,0 +1,172 @@
+"""The one adapter from the database to the rankers, and the per-process cache.
+
+``community_corpus`` reads a community's threads, replies, acknowledgements
+and people into engine records. ``indexes_for`` keeps one built index per
+community in memory and rebuilds it when the community has changed; the
+check is a few aggregate queries, made at most every ``RECHECK_SECONDS``.
+
+Visibility is not decided here: an index holds a whole community, and every
+caller filters what it returns through ``Thread.objects.visible_to`` (see
+``selectors.py``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from practica.accounts.models import User
+from practica.communities.models import Community
+from practica.exchange.models import Reply, Thread
+from practica.weaving.engine.experts import ExpertIndex
+from practica.weaving.engine.records import Corpus, PersonDoc, ReplyDoc, ThreadDoc
+from practica.weaving.engine.related import RelatedIndex
+
+RECHECK_SECONDS = 15.0
+MAX_CACHED = 16
+
+STORY_FIELDS = ("body", "context", "what_happened", "learned", "differently")
+
+
+@dataclass(slots=True)
+class CommunityIndexes:
+    community_id: int
+    signature: tuple[object, ...]
+    checked_at: float
+    related: RelatedIndex
+    experts: ExpertIndex
+    source_ids: dict[int, str]
+    person_source_ids: dict[int, str]
+    # Unique per build, so that anything derived from an index can name it safely.
+    version: int = 0
+
+
+def community_corpus(community: Community) -> Corpus:
+    """Everything said in a community, as engine records (no visibility filter)."""
+    corpus = Corpus()
+    rows = (
+        Thread.objects.filter(community=community)
+        .order_by("id")
+        .values_list(
+            "id", "title", *STORY_FIELDS, "created_at", "kind", "author_id",
+            "accepted_reply_id", "source_id",
+        )
+    )  # fmt: skip
+    tags: dict[int, list[str]] = {}
+    through = Thread.tags.through.objects.filter(thread__community=community)
+    for thread_id, name in through.values_list("thread_id", "tag__name"):
+        tags.setdefault(thread_id, []).append(name)
+    for key, title, body, *parts, created, kind, author, accepted, source_id in rows:
+        corpus.threads.append(
+            ThreadDoc(
+                key=key,
+                title=title,
+                body="\n".join([body, *[p for p in parts if p]]),
+                created_at=created,
+                kind=kind,
+                tags=tuple(sorted(tags.get(key, ()))),
+                author=author,
+                accepted_reply=accepted,
+                source_id=source_id,
+            )
+        )
+    replies = (
+        Reply.objects.filter(thread__community=community)
+        .annotate(acks=Count("acknowledgements"))
+        .order_by("id")
+        .values_list("id", "thread_id", "body", "created_at", "kind", "author_id", "score", "acks")
+    )
+    for key, thread, body, created, kind, author, score, acks in replies:
+        corpus.replies.append(
+            ReplyDoc(
+                key=key,
+                thread=thread,
+                body=body,
+                created_at=created,
+                kind=kind,
+                author=author,
+                score=score,
+                acknowledgements=acks,
+            )
+        )
+    authors = {t.author for t in corpus.threads} | {r.author for r in corpus.replies}
+    people = User.objects.filter(pk__in=[a for a in authors if a is not None])
+    for key, name, source_id, is_system in people.values_list(
+        "id", "display_name", "source_id", "is_system"
+    ):
+        corpus.people.append(
+            PersonDoc(key=key, name=name, source_id=source_id, is_system=is_system)
+        )
+    return corpus
+
+
+def community_signature(community: Community) -> tuple[object, ...]:
+    """Changes whenever a thread, reply or acknowledgement is added, edited or removed."""
+    threads = Thread.objects.filter(community=community).aggregate(
+        n=Count("id"), last=Max("last_activity_at"), edited=Max("edited_at"), top=Max("id")
+    )
+    replies = Reply.objects.filter(thread__community=community).aggregate(
+        n=Count("id"), top=Max("id"), edited=Max("edited_at"),
+        acks=Count("acknowledgements", filter=Q(acknowledgements__isnull=False)),
+    )  # fmt: skip
+    return (*threads.values(), *replies.values())
+
+
+def build_indexes(community: Community, *, signature: tuple[object, ...] = ()) -> CommunityIndexes:
+    corpus = community_corpus(community)
+    related = RelatedIndex(corpus)
+    experts = ExpertIndex(corpus, now=timezone.now(), related=related)
+    return CommunityIndexes(
+        community_id=community.pk,
+        signature=signature,
+        checked_at=time.monotonic(),
+        related=related,
+        experts=experts,
+        source_ids={t.key: t.source_id for t in corpus.threads if t.source_id},
+        person_source_ids={p.key: p.source_id for p in corpus.people if p.source_id},
+        version=next(_builds),
+    )
+
+
+_builds = itertools.count(1)
+_cache: OrderedDict[int, CommunityIndexes] = OrderedDict()
+_lock = threading.Lock()
+
+
+def indexes_for(community: Community) -> CommunityIndexes:
+    """The community's indexes, rebuilt when what they were built from has changed."""
+    with _lock:
+        cached = _cache.get(community.pk)
+        now = time.monotonic()
+        if cached is not None and now - cached.checked_at < RECHECK_SECONDS:
+            _cache.move_to_end(community.pk)
+            return cached
+        signature = community_signature(community)
+        if cached is None or cached.signature != signature:
+            cached = build_indexes(community, signature=signature)
+        cached.checked_at = now
+        _cache[community.pk] = cached
+        _cache.move_to_end(community.pk)
+        while len(_cache) > MAX_CACHED:
+            _cache.popitem(last=False)
+        return cached
+
+
+def indexes_forget(community_id: int | None = None) -> None:
+    """Drop cached indexes (tests, and after a bulk import in the same process)."""
+    with _lock:
+        if community_id is None:
+            _cache.clear()
+        else:
+            _cache.pop(community_id, None)
+
+
+def mask_of(keys: np.ndarray, wanted: list[int] | set[int]) -> np.ndarray:
+    return np.isin(keys, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))

@@ -1,0 +1,394 @@
+"""Reads of knowledge weaving: lived before, who knows, the directory, introductions.
+
+Every suggestion goes through the permission funnel: threads through
+``Thread.objects.visible_to``, communities through ``readable_by`` (via
+``community_get_readable`` in the callers). The in-memory index holds a whole
+community; what it proposes is filtered here, at query time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet
+
+from practica.accounts.models import User
+from practica.communities.models import Community, Membership, MembershipStatus
+from practica.communities.selectors import AnyUser
+from practica.core.errors import InvalidInput
+from practica.exchange.models import Reply, ReplyKind, Thread, ThreadKind
+from practica.ledger.models import LedgerEvent, Verb
+from practica.weaving.engine.related import Query
+from practica.weaving.index import CommunityIndexes, indexes_for, mask_of
+from practica.weaving.models import Introduction, Notification
+
+MAX_K = 50
+MAX_QUERY = 10_000
+MASK_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedItem:
+    thread: Thread
+    score: float
+    why: str
+    source_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertItem:
+    person: User
+    score: float
+    why: str
+    answered: int
+    accepted: int
+    acknowledged: int
+    stories: int
+    source_id: str
+
+
+def check_query(text: str, k: int) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("give some text to match (q)", field="q")
+    if len(text) > MAX_QUERY:
+        raise InvalidInput(f"the text has at most {MAX_QUERY} characters", field="q")
+    if not 1 <= k <= MAX_K:
+        raise InvalidInput(f"k is between 1 and {MAX_K}", field="k")
+    return text
+
+
+# Visible threads per (community, person, index version), briefly: the funnel is a
+# query over every thread of the community, too slow to repeat on each keystroke.
+_masks: OrderedDict[tuple[int, int | None, int], tuple[float, np.ndarray]] = OrderedDict()
+
+
+def masks_forget() -> None:
+    _masks.clear()
+
+
+def visible_mask(indexes: CommunityIndexes, user: AnyUser, community: Community) -> np.ndarray:
+    person = user.pk if user is not None and user.is_authenticated else None
+    key = (community.pk, person, indexes.version)
+    found = _masks.get(key)
+    if found is not None and time.monotonic() - found[0] < MASK_SECONDS:
+        return found[1]
+    ids = set(
+        Thread.objects.visible_to(user).filter(community=community).values_list("pk", flat=True)
+    )
+    mask = mask_of(indexes.related.keys, ids)
+    _masks[key] = (time.monotonic(), mask)
+    while len(_masks) > 512:
+        _masks.popitem(last=False)
+    return mask
+
+
+def related_for(
+    *,
+    community: Community,
+    user: AnyUser,
+    text: str,
+    k: int = 10,
+    exclude_thread: int | None = None,
+) -> list[RelatedItem]:
+    """Prior threads and stories closest to ``text`` that this person may read."""
+    text = check_query(text, k)
+    indexes = indexes_for(community)
+    query = Query.of(text)
+    scores = indexes.related.scores(query)
+    exclude = frozenset({exclude_thread} if exclude_thread else ())
+    # Ask for more than k, then let the funnel decide; widen if it removed too many.
+    want = k * 3
+    while True:
+        hits = indexes.related.top(scores, query, k=want, exclude=exclude)
+        threads = (
+            Thread.objects.visible_to(user)
+            .filter(pk__in=[h.key for h in hits])
+            .select_related("author")
+            .annotate(reply_count=Count("replies"))
+            .in_bulk()
+        )
+        kept = [h for h in hits if h.key in threads]
+        if len(kept) >= k or len(hits) < want:
+            break
+        want *= 4
+    return [
+        RelatedItem(
+            thread=threads[h.key],
+            score=round(h.score, 4),
+            why=h.why,
+            source_id=threads[h.key].source_id,
+        )
+        for h in kept[:k]
+    ]
+
+
+def experts_for(
+    *,
+    community: Community,
+    user: AnyUser,
+    text: str,
+    k: int = 10,
+    exclude_people: frozenset[int] = frozenset(),
+    thread: Thread | None = None,
+) -> list[ExpertItem]:
+    """Members most likely to know, judged only from threads this person may read."""
+    text = check_query(text, k)
+    indexes = indexes_for(community)
+    allowed = visible_mask(indexes, user, community)
+    exclude = set(exclude_people)
+    if user is not None and user.is_authenticated:
+        exclude.add(user.pk)
+    if thread is not None:
+        exclude |= {thread.author_id} if thread.author_id else set()
+        allowed = allowed.copy()
+        if thread.pk in indexes.related.position:
+            allowed[indexes.related.position[thread.pk]] = False
+    members = set(
+        Membership.objects.filter(
+            community=community, status=MembershipStatus.ACTIVE, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    hits = indexes.experts.rank(
+        Query.of(text), k=k * 2, allowed=allowed, exclude=frozenset(exclude)
+    )
+    hits = [h for h in hits if h.person in members][:k]
+    people = User.objects.in_bulk([h.person for h in hits])
+    return [
+        ExpertItem(
+            person=people[h.person],
+            score=round(h.score, 4),
+            why=h.why,
+            answered=h.answered,
+            accepted=h.accepted,
+            acknowledged=h.acknowledged,
+            stories=h.stories,
+            source_id=people[h.person].source_id,
+        )
+        for h in hits
+        if h.person in people
+    ]
+
+
+# The directory -------------------------------------------------------------------------
+
+PERSPECTIVE_FIELDS = ("sector", "discipline", "region", "role_in_practice")
+
+
+@dataclass(slots=True)
+class DirectoryEntry:
+    person: User
+    role: str
+    expertise: list[tuple[str, int]] = field(default_factory=list)
+    answers: int = 0
+    accepted: int = 0
+    stories: int = 0
+
+
+def demonstrated_expertise(
+    *, community: Community, user: AnyUser, people: list[int] | None = None
+) -> dict[int, Counter[str]]:
+    """Per person, the tags of the visible threads they answered or told a story in."""
+    visible = Thread.objects.visible_to(user).filter(community=community)
+    answers = Reply.objects.filter(
+        thread__in=visible, kind=ReplyKind.ANSWER, thread__tags__isnull=False
+    )
+    stories = visible.filter(kind=ThreadKind.STORY, tags__isnull=False)
+    if people is not None:
+        answers = answers.filter(author_id__in=people)
+        stories = stories.filter(author_id__in=people)
+    found: dict[int, Counter[str]] = {}
+    for person, tag, n in answers.values_list("author_id", "thread__tags__name").annotate(
+        n=Count("id")
+    ):
+        found.setdefault(person, Counter())[tag] += n
+    for person, tag, n in stories.values_list("author_id", "tags__name").annotate(n=Count("id")):
+        found.setdefault(person, Counter())[tag] += n
+    return found
+
+
+def directory(
+    *,
+    community: Community,
+    user: AnyUser,
+    q: str = "",
+    expertise: str = "",
+    perspective: str = "",
+) -> list[DirectoryEntry]:
+    """Active members, searchable by name, interests, offers and learning; filterable by a
+    tag they have demonstrated and by a perspective (sector, discipline, region, role)."""
+    members = Membership.objects.filter(
+        community=community, status=MembershipStatus.ACTIVE, user__is_active=True
+    ).select_related("user")
+    for word in q.split():
+        members = members.filter(
+            Q(user__username__icontains=word)
+            | Q(user__display_name__icontains=word)
+            | Q(user__interests__icontains=word)
+            | Q(user__offers__icontains=word)
+            | Q(user__learning__icontains=word)
+            | Q(user__bio__icontains=word)
+        )
+    if perspective:
+        members = members.filter(
+            Q(user__sector__iexact=perspective)
+            | Q(user__discipline__iexact=perspective)
+            | Q(user__region__iexact=perspective)
+            | Q(user__role_in_practice__iexact=perspective)
+        )
+    visible = Thread.objects.visible_to(user).filter(community=community)
+    if expertise:
+        tagged = visible.filter(tags__name=expertise)
+        members = members.filter(
+            Q(user__replies__thread__in=tagged, user__replies__kind=ReplyKind.ANSWER)
+            | Q(user__threads__in=tagged.filter(kind=ThreadKind.STORY))
+        ).distinct()
+    rows = list(members.order_by("user__display_name", "user__username")[:500])
+    ids = [m.user_id for m in rows]
+    tags = demonstrated_expertise(community=community, user=user, people=ids)
+    answers = Counter(
+        dict(
+            Reply.objects.filter(thread__in=visible, kind=ReplyKind.ANSWER, author_id__in=ids)
+            .values_list("author_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    accepted = Counter(
+        dict(
+            visible.filter(accepted_reply__author_id__in=ids)
+            .values_list("accepted_reply__author_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    stories = Counter(
+        dict(
+            visible.filter(kind=ThreadKind.STORY, author_id__in=ids)
+            .values_list("author_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    entries = [
+        DirectoryEntry(
+            person=m.user,
+            role=m.role,
+            expertise=tags.get(m.user_id, Counter()).most_common(5),
+            answers=answers[m.user_id],
+            accepted=accepted[m.user_id],
+            stories=stories[m.user_id],
+        )
+        for m in rows
+    ]
+    # People who have given most come first; names break ties.
+    entries.sort(key=lambda e: (-(e.answers + e.stories), e.person.name.lower()))
+    return entries
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    """What a person has given to the community and received from it."""
+
+    given: dict[str, int]
+    received: dict[str, int]
+    expertise: list[tuple[str, int]]
+    introductions: list[Introduction]
+
+
+GIVEN_LABELS: dict[str, str] = {
+    Verb.REPLIED: "replies",
+    Verb.ACCEPTED: "answers accepted for others",
+    Verb.ACKNOWLEDGED: "thanks given",
+    Verb.INTRODUCED: "introductions made",
+    Verb.MENTIONED: "mentions",
+}
+RECEIVED_LABELS: dict[str, str] = {
+    Verb.REPLIED: "replies received",
+    Verb.ACCEPTED: "answers of theirs accepted",
+    Verb.ACKNOWLEDGED: "thanks received",
+    Verb.INTRODUCED: "introductions received",
+    Verb.MENTIONED: "mentions",
+}
+
+
+def person_record(*, community: Community, person: User, user: AnyUser) -> PersonRecord:
+    """Read from the ledger, limited to threads the viewer may read."""
+    visible = Thread.objects.visible_to(user).filter(community=community).values("pk")
+    events = LedgerEvent.objects.filter(community=community).filter(
+        Q(thread_id__isnull=True) | Q(thread_id__in=visible)
+    )
+    given: dict[str, int] = dict(
+        events.filter(actor=person).values_list("verb").annotate(n=Count("id"))
+    )
+    received: dict[str, int] = dict(
+        events.filter(target=person).values_list("verb").annotate(n=Count("id"))
+    )
+    stories = Thread.objects.visible_to(user).filter(
+        community=community, author=person, kind=ThreadKind.STORY
+    )
+    given_named = {str(GIVEN_LABELS.get(v, v)): n for v, n in given.items()}
+    story_count = stories.count()
+    if story_count:
+        given_named["stories told"] = story_count
+    expertise = demonstrated_expertise(community=community, user=user, people=[person.pk])
+    intros = list(
+        Introduction.objects.filter(community=community)
+        .filter(Q(person_a=person) | Q(person_b=person) | Q(introducer=person))
+        .select_related("introducer", "person_a", "person_b")[:20]
+    )
+    return PersonRecord(
+        given=given_named,
+        received={str(RECEIVED_LABELS.get(v, v)): n for v, n in received.items()},
+        expertise=expertise.get(person.pk, Counter()).most_common(10),
+        introductions=intros,
+    )
+
+
+# Introductions, read back from the ledger ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IntroductionOutcome:
+    introducer_id: int | None
+    pair: tuple[int, int]
+    led_somewhere: bool
+
+
+def introduction_outcomes(*, community: Community) -> list[IntroductionOutcome]:
+    """Every introduction, and whether the two people interacted afterwards.
+
+    Reads the ledger alone: an introduction is an ``introduced`` event whose
+    object is the other person; it led somewhere when either of the two later
+    acted towards the other in any other way.
+    """
+    events = LedgerEvent.objects.filter(community=community)
+    intros: dict[tuple[int | None, int, int], datetime] = {}
+    for introducer, target, other, at in events.filter(verb=Verb.INTRODUCED).values_list(
+        "actor_id", "target_id", "object_id", "occurred_at"
+    ):
+        if target is None or other is None:
+            continue
+        intros.setdefault((introducer, min(target, other), max(target, other)), at)
+    outcomes = []
+    for (actor, a, b), when in intros.items():
+        later = (
+            events.exclude(verb=Verb.INTRODUCED)
+            .filter(occurred_at__gte=when)
+            .filter(Q(actor_id=a, target_id=b) | Q(actor_id=b, target_id=a))
+            .exists()
+        )
+        outcomes.append(IntroductionOutcome(introducer_id=actor, pair=(a, b), led_somewhere=later))
+    return outcomes
+
+
+def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+    found = Notification.objects.filter(recipient=user).select_related("actor", "community")
+    return found.filter(read_at__isnull=True) if unread_only else found
+
+
+def unread_count(*, user: AnyUser) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

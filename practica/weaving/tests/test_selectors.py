@@ -1,0 +1,104 @@
+"""Lived before and who knows through the permission funnel, on a small community."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from practica.core.errors import InvalidInput
+from practica.exchange.services import thread_create
+from practica.weaving.index import indexes_forget
+from practica.weaving.selectors import directory, experts_for, related_for
+from practica.weaving.tests.conftest import Brewers
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(items: list) -> list[str]:
+    return [i.thread.title for i in items]
+
+
+def test_lived_before_finds_the_earlier_thread_and_the_story_about_hops(brewers: Brewers) -> None:
+    items = related_for(
+        community=brewers.community, user=brewers.hana, text="how much citra hops to add?"
+    )
+    assert items[0].thread == brewers.hops
+    assert "The batch I over-hopped" in titles(items)
+    assert "citra" in items[0].why
+
+
+def test_private_circle_thread_is_suggested_only_to_its_members(brewers: Brewers) -> None:
+    text = "citra hops aroma judging"
+    inside = related_for(community=brewers.community, user=brewers.yuri, text=text)
+    assert brewers.judged in [i.thread for i in inside]
+    for outsider in (brewers.hana, brewers.olga, AnonymousUser()):
+        seen = related_for(community=brewers.community, user=outsider, text=text)
+        assert brewers.judged not in [i.thread for i in seen]
+
+
+def test_a_thread_page_does_not_suggest_itself(brewers: Brewers) -> None:
+    items = related_for(
+        community=brewers.community, user=brewers.hana, text=brewers.hops.title,
+        exclude_thread=brewers.hops.pk,
+    )  # fmt: skip
+    assert brewers.hops not in [i.thread for i in items]
+
+
+def test_new_threads_are_found_once_the_index_is_rebuilt(brewers: Brewers) -> None:
+    related_for(community=brewers.community, user=brewers.hana, text="kegging")
+    thread_create(
+        community=brewers.community, author=brewers.hana, kind="question",
+        title="Kegging versus bottling", body="Is kegging worth it?",
+    )  # fmt: skip
+    indexes_forget(brewers.community.pk)
+    found = related_for(community=brewers.community, user=brewers.hana, text="kegging")
+    assert titles(found) == ["Kegging versus bottling"]
+
+
+def test_an_empty_or_oversized_query_is_refused_with_the_field_named(brewers: Brewers) -> None:
+    with pytest.raises(InvalidInput) as empty:
+        related_for(community=brewers.community, user=None, text="  ")
+    assert empty.value.field == "q"
+    with pytest.raises(InvalidInput) as big_k:
+        related_for(community=brewers.community, user=None, text="hops", k=500)
+    assert big_k.value.field == "k"
+
+
+def test_who_knows_ranks_hana_for_hops_and_yuri_for_yeast(brewers: Brewers) -> None:
+    hops = experts_for(community=brewers.community, user=brewers.quinn, text="citra hops timing")
+    assert hops[0].person == brewers.hana
+    assert hops[0].accepted == 1 and hops[0].acknowledged == 1
+    assert "answered 1 similar question on hops" in hops[0].why
+    assert "thanked 1 time" in hops[0].why
+    assert "told 1 story" in hops[0].why
+    yeast = experts_for(community=brewers.community, user=brewers.quinn, text="stuck yeast")
+    assert yeast[0].person == brewers.yuri
+
+
+def test_who_knows_never_proposes_the_person_asking(brewers: Brewers) -> None:
+    found = experts_for(community=brewers.community, user=brewers.hana, text="citra hops")
+    assert brewers.hana not in [i.person for i in found]
+
+
+def test_who_knows_judges_only_from_threads_the_asker_may_read(brewers: Brewers) -> None:
+    # Yuri's only word on citra hops is in the judges' private circle.
+    text = "citra hops aroma judging"
+    as_member_of_circle = experts_for(community=brewers.community, user=brewers.quinn, text=text)
+    assert brewers.yuri in [i.person for i in as_member_of_circle]
+    as_hana = experts_for(community=brewers.community, user=brewers.hana, text=text)
+    assert brewers.yuri not in [i.person for i in as_hana]
+    as_anyone = experts_for(community=brewers.community, user=None, text=text)
+    assert [i.person for i in as_anyone] == [brewers.hana]
+    assert "judg" not in as_anyone[0].why
+
+
+def test_directory_filters_by_demonstrated_expertise_and_searches_profiles(
+    brewers: Brewers,
+) -> None:
+    brewers.yuri.learning = "water chemistry"
+    brewers.yuri.save(update_fields=["learning"])
+    by_tag = directory(community=brewers.community, user=brewers.quinn, expertise="hops")
+    assert [e.person for e in by_tag] == [brewers.hana]
+    assert by_tag[0].expertise[0][0] == "hops"
+    by_text = directory(community=brewers.community, user=brewers.quinn, q="water")
+    assert [e.person for e in by_text] == [brewers.yuri]
