@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/", include("practica.accounts.urls")),
     path("c/<slug:slug>/search/", include("practica.search.urls")),
     path("c/", include("practica.communities.urls")),
+    path("c/<slug:slug>/t/", include("practica.exchange.urls")),
+    path("people/", include("practica.accounts.people_urls")),
     path("", include("practica.weaving.urls")),
 ]

@@ -1,12 +1,17 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from practica.communities.models import Community
+from practica.communities.pages import communities_for_home, memberships_by_community
+from practica.core.web import paginate
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    communities = Community.objects.visible_to(request.user)
-    return render(request, "core/home.html", {"communities": communities})
+    """Every community's card (content stays behind ``readable_by``), the viewer's marked."""
+    context = {
+        "page": paginate(request, communities_for_home(user=request.user)),
+        "mine": memberships_by_community(user=request.user),
+    }
+    return render(request, "core/home.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
