@@ -12,6 +12,10 @@ yielded before it. A reference to a person the archive does not have is kept
 as ``None`` by the loader (an unknown author), never invented. Every reply
 whose author and the author of what it answers are two known people also
 yields an ``InteractionRecord``: the compass reads the ledger alone.
+
+Whatever a parser reads but leaves out (a comment on a post the dump does not
+have, a moderator nomination) it reports as a ``SkippedRecord``, so that the
+numbers of an import add up to the rows of the archive.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ class PersonRecord:
     website: str = ""
     email: str = ""
     is_system: bool = False
+    #: Unique across the whole database; the loader derives one from the source when empty.
+    username: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +102,26 @@ class InteractionRecord:
     object_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedRecord:
+    """A row of the archive that is deliberately not imported, and why (``reason``)."""
+
+    kind: str
+    source_id: str
+    reason: str
+
+
+Record = (
+    PersonRecord
+    | TagRecord
+    | ThreadRecord
+    | ReplyRecord
+    | LinkRecord
+    | InteractionRecord
+    | SkippedRecord
+)
+
+
 @dataclass(slots=True)
 class ImportStats:
     created: int = 0
@@ -103,3 +129,5 @@ class ImportStats:
     unchanged: int = 0
     rows: int = 0
     per_kind: dict[str, int] = field(default_factory=dict)
+    #: Rows left out, by "kind: reason".
+    skipped: dict[str, int] = field(default_factory=dict)
