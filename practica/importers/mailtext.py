@@ -140,10 +140,12 @@ def _escape(line: str) -> str:
 
 
 _SKIP = {"script", "style", "head", "title"}
-_BLOCK = {
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table",
-    "ul", "ol", "hr", "blockquote", "section", "article", "header", "footer",
+# Blocks set apart by a blank line, and tags that only end a line.
+_PARAGRAPHS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "ul", "ol", "hr",
+    "blockquote", "section", "article", "header", "footer",
 }  # fmt: skip
+_LINES = {"br", "li", "tr"}
 
 
 class _TextFromHtml(HTMLParser):
@@ -151,25 +153,36 @@ class _TextFromHtml(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.line: list[str] = []
+        self.blank_before = False
         self.depth = 0  # blockquote nesting
         self.skipping = 0
         self.href: str | None = None
         self.link_text: list[str] = []
 
-    def break_line(self) -> None:
+    def end_line(self) -> None:
         text = " ".join("".join(self.line).split())
-        if text or (self.lines and self.lines[-1]):
-            self.lines.append(("> " * self.depth) + text if text else "")
         self.line = []
+        if not text:
+            return
+        if self.blank_before and self.lines and self.lines[-1]:
+            self.lines.append("")
+        self.lines.append("> " * self.depth + text)
+        self.blank_before = False
+
+    def end_paragraph(self) -> None:
+        self.end_line()
+        self.blank_before = True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
             self.skipping += 1
-        elif tag in _BLOCK:
-            self.break_line()
+        elif tag in _PARAGRAPHS:
+            self.end_paragraph()
             if tag == "blockquote":
                 self.depth += 1
-            elif tag == "li":
+        elif tag in _LINES:
+            self.end_line()
+            if tag == "li":
                 self.line.append("- ")
         elif tag == "a":
             self.href = dict(attrs).get("href")
@@ -178,10 +191,12 @@ class _TextFromHtml(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self.skipping = max(0, self.skipping - 1)
-        elif tag in _BLOCK:
-            self.break_line()
+        elif tag in _PARAGRAPHS:
+            self.end_paragraph()
             if tag == "blockquote":
                 self.depth = max(0, self.depth - 1)
+        elif tag in _LINES:
+            self.end_line()
         elif tag == "a" and self.href:
             shown = "".join(self.link_text).strip()
             if self.href.startswith(("http://", "https://")) and self.href != shown:
@@ -201,5 +216,5 @@ def html_to_text(html: str) -> str:
     parser = _TextFromHtml()
     parser.feed(html)
     parser.close()
-    parser.break_line()
+    parser.end_line()
     return "\n".join(parser.lines).strip()
