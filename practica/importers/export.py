@@ -53,8 +53,14 @@ Ref = tuple[str, str]
 
 
 def every_thread(threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    """The admin's funnel: the whole community. Confidential circles will narrow it."""
-    return threads
+    """The admin's funnel: the whole community, except what is said inside circles.
+
+    Circles (and who is in them) are not part of export version 1, so their
+    threads stay out: restored without their circle they would be readable by
+    the whole community. When circles are exported, this is where the
+    confidential ones must still be left out.
+    """
+    return threads.filter(circle__isnull=True)
 
 
 @dataclass

@@ -73,6 +73,8 @@ def archive_import(
         raise InvalidInput("name the community to import into with --community", field="community")
     check_slug(slug)
     archive = module.open_archive(path, options)
+    existed = Community.objects.filter(slug=slug).exists()
+    community = None
     try:
         community = community_for_import(
             slug=slug,
@@ -95,10 +97,25 @@ def archive_import(
             progress=tick,
             batch_size=batch_size,
         )
+    except BaseException:
+        if community is not None and not existed:
+            _drop_if_empty(community)
+        raise
     finally:
         archive.close()
     community_date_from_archive(community, source=archive.source)
     return Outcome(community=community, stats=stats)
+
+
+def _drop_if_empty(community: Community) -> None:
+    """A failed first import leaves no empty community behind (whole batches keep it)."""
+    holds = (
+        Membership.objects.filter(community=community).exists()
+        or Thread.objects.filter(community=community).exists()
+        or community.tags.exists()
+    )
+    if not holds:
+        community.delete()
 
 
 def community_date_from_archive(community: Community, *, source: str) -> None:

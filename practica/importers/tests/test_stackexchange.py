@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SOURCE = "tiny.stackexchange.com"
 
 
-def at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_import_reports_the_totals_and_what_it_skipped() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from practica.core.errors import PracticaError
 from practica.importers.formats import FORMATS, format_module
@@ -58,6 +59,9 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         except OSError as exc:
             raise CommandError(f"{exc.filename or options['path']}: {exc.strerror}") from None
+        except DatabaseError as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise CommandError(f"database: {first} (has `practica migrate` been run?)") from None
         summary = import_summary(outcome, started=started)
         if options["json"]:
             self.stdout.write(json.dumps(summary, sort_keys=False))
