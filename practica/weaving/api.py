@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from practica.accounts.models import User
@@ -170,7 +170,7 @@ def invitation_create(request: HttpRequest, thread_id: ObjectId, payload: Invita
     thread = thread_get(thread_id=thread_id, user=user)
     invitee = _person(payload.username)
     notification = services.invitation_create(thread=thread, inviter=user, invitee=invitee)
-    return 201, notification
+    return Status(201, notification)
 
 
 class IntroductionIn(InputSchema):
@@ -204,14 +204,17 @@ def introduction_create(request: HttpRequest, slug: Slug, payload: IntroductionI
         person_b=_person(payload.person_b, field="person_b"),
         note=payload.note,
     )
-    return 201, {
-        "id": intro.pk,
-        "introducer": user.username,
-        "person_a": intro.person_a.username,
-        "person_b": intro.person_b.username,
-        "note": intro.note,
-        "created_at": intro.created_at,
-    }
+    return Status(
+        201,
+        {
+            "id": intro.pk,
+            "introducer": user.username,
+            "person_a": intro.person_a.username,
+            "person_b": intro.person_b.username,
+            "note": intro.note,
+            "created_at": intro.created_at,
+        },
+    )
 
 
 @router.get(

@@ -144,7 +144,9 @@ def experts_for(
     if user is not None and user.is_authenticated:
         exclude.add(user.pk)
     if thread is not None:
+        # The asker, and those who already answered, need no invitation.
         exclude |= {thread.author_id} if thread.author_id else set()
+        exclude |= {r.author_id for r in thread.replies.all() if r.author_id}
         allowed = allowed.copy()
         if thread.pk in indexes.related.position:
             allowed[indexes.related.position[thread.pk]] = False

@@ -20,6 +20,7 @@ from practica.weaving import selectors, services
 from practica.weaving.forms import IntroductionForm
 
 PANEL_K = 5
+MIN_QUERY = 3
 
 
 def _me(request: HttpRequest) -> User:
@@ -50,8 +51,11 @@ def related_partial(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_of_content(slug=slug, user=request.user)
     thread = _thread_in(request, viewer.community.pk)
     text = request.GET.get("q", "").strip() or (thread_query(thread) if thread else "")
-    context = {**viewer.context(), "thread": thread, "q": text, "items": [], "error": ""}
-    if len(text) >= 3:
+    # Two letters match too much to be useful: keep inviting the person to type.
+    searched = len(text) >= MIN_QUERY
+    context = {**viewer.context(), "thread": thread, "q": text if searched else "", "items": [],
+               "error": ""}  # fmt: skip
+    if searched:
         try:
             context["items"] = selectors.related_for(
                 community=viewer.community, user=request.user, text=text, k=PANEL_K,
