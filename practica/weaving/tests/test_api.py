@@ -6,7 +6,7 @@ from practica.exchange.services import reply_create, thread_create
 from practica.ledger.models import LedgerEvent, Verb
 from practica.testing.api import ApiClient
 from practica.weaving.models import Notification
-from practica.weaving.tests.conftest import Brewers, make_brewers
+from practica.weaving.tests.conftest import make_brewers
 
 pytest_plugins = ["practica.testing.api_fixtures"]
 

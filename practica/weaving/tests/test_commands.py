@@ -66,7 +66,7 @@ def test_a_bad_batch_line_is_named(brewers: Brewers, tmp_path: Path) -> None:
     queries.write_text("not json\n")
     with pytest.raises(CommandError, match=r"line 1: not JSON"):
         run("related", "brewers", "--batch", str(queries))
-    with pytest.raises(CommandError, match="missing.jsonl"):
+    with pytest.raises(CommandError, match=r"missing\.jsonl"):
         run("related", "brewers", "--batch", str(tmp_path / "missing.jsonl"))
 
 
