@@ -48,7 +48,7 @@ def test_partials_of_a_members_only_community_are_404_for_outsiders(brewers: Bre
     assert client_for(brewers.olga).get("/c/cellar/related/", {"q": "citra"}).status_code == 404
     assert client_for().get("/c/cellar/people/").status_code == 404
     hidden = client_for(brewers.hana).get(
-        "/c/brewers/related/", {"thread": brewers.judged.pk}, **HTMX
+        "/c/brewers/related/", {"thread": brewers.judged.pk}, headers=HTMX
     )
     assert hidden.status_code == 404
 
