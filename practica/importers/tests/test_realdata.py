@@ -119,7 +119,7 @@ class Database:
             host=d["HOST"], port=d["PORT"] or 5432, autocommit=True,
         ) as conn:  # fmt: skip
             for sql in statements:
-                conn.execute(sql)  # type: ignore[arg-type]
+                conn.execute(sql)
 
     def command(self, *args: str) -> list[str]:
         return [sys.executable, "manage.py", *args]
