@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from practica.accounts.models import User
+from practica.communities.circles import agreement_pending
 from practica.communities.forms import (
     ASPIRATION_HELP,
     CommunityCardForm,
@@ -32,7 +33,7 @@ from practica.communities.services import (
     membership_approve,
     membership_set_role,
 )
-from practica.core.errors import NotAllowed, PracticaError
+from practica.core.errors import InvalidInput, NotAllowed, PracticaError
 from practica.core.web import (
     domain_errors,
     form_error,
@@ -85,6 +86,10 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
         }
     if viewer.is_steward:
         context["pending_count"] = pending_members(community=viewer.community).count()
+    if request.user.is_authenticated:
+        context["pending_agreement"] = agreement_pending(
+            community=viewer.community, person=request.user
+        )
     return render(request, "communities/detail.html", context)
 
 
@@ -113,8 +118,19 @@ def community_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @domain_errors
 def community_join_view(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_of_card(slug=slug, user=request.user)
-    membership = community_join(community=viewer.community, user=_me(request))
-    if membership.status == MembershipStatus.ACTIVE:
+    accepted = request.POST.get("accept_agreement", "")
+    try:
+        membership = community_join(
+            community=viewer.community,
+            user=_me(request),
+            accept_agreement=int(accepted) if accepted.isdigit() else None,
+        )
+    except InvalidInput as exc:
+        messages.error(request, sentence(exc.message) + " Tick the box under them to accept.")
+        return redirect("communities:detail", slug=viewer.community.slug)
+    if viewer.is_member:
+        messages.success(request, "Thank you: you accepted the new agreements.")
+    elif membership.status == MembershipStatus.ACTIVE:
         messages.success(request, f"Welcome to {viewer.community.name}.")
     else:
         messages.info(

@@ -8,6 +8,7 @@ the viewer (what they may do, what they already acknowledged) and counts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import log
 
 from django.db.models import Q, QuerySet
 
@@ -190,16 +191,25 @@ class CloudTag:
 
 
 def tag_cloud(*, community: Community, size: int = TAG_CLOUD_SIZE) -> list[CloudTag]:
-    """The most used tags, alphabetical, each with a weight for its size on the page."""
+    """The most used tags, alphabetical, each with a weight for its size on the page.
+
+    Weights follow the logarithm of the count: a few very popular tags would
+    otherwise shrink every other tag to the same small size.
+    """
     tags = [t for t in tag_list(community=community)[:size] if getattr(t, "thread_count", 0)]
     if not tags:
         return []
-    top = max(t.thread_count for t in tags)  # type: ignore[attr-defined]
-    cloud = []
-    for tag in sorted(tags, key=lambda t: t.name):
-        share = tag.thread_count / top  # type: ignore[attr-defined]
-        cloud.append(CloudTag(tag=tag, weight=1 + min(3, int(share * 4))))
-    return cloud
+    counts = [t.thread_count for t in tags]  # type: ignore[attr-defined]
+    low, high = log(min(counts)), log(max(counts))
+    span = high - low
+
+    def weight(count: int) -> int:
+        return 2 if span == 0 else 1 + round(3 * (log(count) - low) / span)
+
+    return [
+        CloudTag(tag=t, weight=weight(t.thread_count))  # type: ignore[attr-defined]
+        for t in sorted(tags, key=lambda t: t.name)
+    ]
 
 
 def thread_revisions(*, thread: Thread) -> list[Revision]:

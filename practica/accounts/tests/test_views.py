@@ -273,3 +273,25 @@ def test_nobody_revokes_someone_elses_token(client, people):
     assert response.status_code == 404
     assert AccessToken.objects.get(pk=token.pk).revoked_at is None
     assert "mine" not in client.get(reverse("accounts:tokens")).content.decode()
+
+
+def test_profile_query_count_does_not_grow_with_activity(
+    client, people, django_assert_max_num_queries
+):
+    for n in range(12):
+        thread = thread_create(
+            community=people.community,
+            author=people.member,
+            kind=ThreadKind.QUESTION,
+            title=f"Question {n}",
+            body="Body",
+        )
+        answer = reply_create(thread=thread, author=people.steward, body="Answer")
+        reply_create(thread=thread, author=people.member, body="Thanks", parent=answer)
+        acknowledgement_create(person=people.member, thread=thread, reply=answer)
+    as_(client, people.steward)
+    # session, user, person, memberships, threads, replies, 2 counts, accepted,
+    # helped most, helped by (replies, stories)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("people:profile", args=["bob"]))
+    assert response.status_code == 200

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from practica.communities.circles import agreement_publish
 from practica.communities.models import Community, Membership, MembershipStatus, Role
 from practica.communities.services import community_join
 from practica.exchange.models import ThreadKind
@@ -282,7 +283,7 @@ def test_tag_cloud_links_to_the_filtered_list(client, people):
     assert re.search(
         r'<a class="tag tag--w4" href="\?tag=soil"[^>]*>soil <span class="tag__count">\(3\)', page
     )
-    assert re.search(r'<a class="tag tag--w2" href="\?tag=water"', page)
+    assert re.search(r'<a class="tag tag--w1" href="\?tag=water"', page)
 
 
 def test_empty_community_invites_members_to_start(client, people):
@@ -306,8 +307,44 @@ def test_community_page_query_count_does_not_grow_with_threads(
         reply_create(thread=thread, author=people.steward, body="An answer.")
     as_(client, people.steward)
     # session, user, community, membership, can_read, count, threads, tags of the page,
-    # tag cloud, pending requests
+    # tag cloud, pending requests, current agreement
     with django_assert_max_num_queries(11):
         response = client.get(detail("growers"))
     assert response.status_code == 200
     assert response.content.decode().count('class="thread-item"') == 20
+
+
+def test_joining_a_community_with_agreements_means_accepting_them(client, people):
+    agreement_publish(
+        community=people.community, actor=people.steward, body="Be *kind*. Share what you try."
+    )
+    as_(client, people.outsider)
+    page = client.get(detail("growers")).content.decode()
+    assert "Be <em>kind</em>." in page
+    assert 'name="accept_agreement" value="1"' in page
+
+    refused = client.post(reverse("communities:join", args=["growers"]), follow=True)
+    assert "means accepting its agreements" in refused.content.decode()
+    assert not Membership.objects.filter(community=people.community, user=people.outsider).exists()
+
+    client.post(reverse("communities:join", args=["growers"]), {"accept_agreement": "1"})
+    assert Membership.objects.filter(community=people.community, user=people.outsider).exists()
+
+
+def test_members_accept_a_new_version_of_the_agreements_to_keep_posting(client, people):
+    agreement_publish(community=people.community, actor=people.steward, body="Version one.")
+    as_(client, people.member)
+    page = client.get(detail("growers")).content.decode()
+    assert "The agreements changed" in page and "Accept version 1" in page
+    blocked = client.post(
+        reverse("exchange:thread_create", args=["growers"]),
+        {"kind": "question", "title": "Q", "body": "B"},
+    )
+    assert "accept version 1 to start a thread" in blocked.content.decode()
+    client.post(reverse("communities:join", args=["growers"]), {"accept_agreement": "1"})
+    assert "The agreements changed" not in client.get(detail("growers")).content.decode()
+    posted = client.post(
+        reverse("exchange:thread_create", args=["growers"]),
+        {"kind": "question", "title": "Q", "body": "B"},
+    )
+    assert posted.status_code == 302
