@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from practica.core.api_auth import BearerToken, PracticaAPI
 from practica.core.api_errors import install_error_handlers
+from practica.core.api_guide import API_GUIDE
 
 api = PracticaAPI(
     title="Practica API",
     version="1",
-    description="Communities of practice: threads, replies, acknowledgements, search and more.",
+    description=API_GUIDE,
     auth=BearerToken(),
     urls_namespace="api",
 )

@@ -31,7 +31,8 @@ router = Router(tags=["communities"])
 class CommunityIn(InputSchema):
     name: Annotated[str, Field(min_length=1, max_length=200), STORABLE]
     slug: Annotated[str, Field(min_length=1, max_length=100), STORABLE] = Field(
-        description="Lower-case letters, digits and hyphens; the community's address."
+        description="Lower-case letters, digits and hyphens; the community's address.",
+        examples=["urban-growers"],
     )
     domain: Annotated[str, Field(max_length=200), STORABLE] = ""
     purpose: Annotated[str, Field(max_length=10_000), STORABLE] = ""

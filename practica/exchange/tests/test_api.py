@@ -443,3 +443,22 @@ def test_reading_a_thread_does_not_query_once_per_reply() -> None:
         author = cast.stella if n % 2 else cast.nina
         reply_create(thread=thread, author=author, body=f"Also {n}.")
     assert _queries_to_read(thread) == few
+
+
+def _queries_to_list(path: str) -> int:
+    client = Client()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_listing_threads_does_not_query_once_per_thread() -> None:
+    cast = make_cast()
+    for n in range(2):
+        ask(cast, title=f"Question {n}", tags=["beans"])
+    few = _queries_to_list(GARDEN_THREADS)
+    for n in range(10):
+        ask(cast, by=cast.nina, title=f"More {n}", tags=["beans", f"t{n}"])
+    assert _queries_to_list(GARDEN_THREADS) == few
