@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from practica.accounts.models import User
 from practica.communities.models import Community, Membership, MembershipStatus, Role
@@ -14,7 +14,10 @@ AnyUser = User | AnonymousUser | None
 
 def community_list(*, user: AnyUser) -> QuerySet[Community]:
     return Community.objects.visible_to(user).annotate(
-        member_count=Count("memberships", distinct=True)
+        # People waiting for a steward are not members yet.
+        member_count=Count(
+            "memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True
+        )
     )
 
 

@@ -159,6 +159,13 @@ def test_pending_members_are_not_listed(api: ApiClient, cast: Cast) -> None:
     assert "nina" not in {m["username"] for m in response.body["items"]}
 
 
+def test_member_count_leaves_out_people_waiting_for_a_steward(api: ApiClient, cast: Cast) -> None:
+    community_join(community=cast.quiet, user=cast.otto)  # pending
+    cards = {card["slug"]: card for card in api.get(COMMUNITIES).body["items"]}
+    assert cards["quiet-room"]["member_count"] == 2
+    assert api.get(f"{COMMUNITIES}/quiet-room").body["member_count"] == 2
+
+
 def test_community_list_pages_with_limit_and_offset(api: ApiClient, cast: Cast) -> None:
     for n in range(5):
         community_create(creator=cast.stella, name=f"Circle {n}", slug=f"circle-{n}")
