@@ -33,10 +33,13 @@ test: venv
 test-fast: venv
 	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
+## make lint: ruff (lint and format) and mypy; all three run, and any failure fails the target
 lint: venv
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy practica
+	@status=0; \
+	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "$(BIN)/ruff format --check ."; $(BIN)/ruff format --check . || status=1; \
+	echo "$(BIN)/mypy practica"; $(BIN)/mypy practica || status=1; \
+	exit $$status
 
 format: venv
 	$(BIN)/ruff format .

@@ -84,15 +84,14 @@ def test_serve_starts_gunicorn_that_answers_healthz_and_prints_its_url(tmp_path:
 
 
 def _get_when_up(url: str, server: subprocess.Popen[str]) -> bytes:
-    deadline = time.monotonic() + 30
-    while True:
-        if server.poll() is not None:
-            output = server.stdout.read() if server.stdout else ""
-            pytest.fail(f"practica serve exited with {server.returncode}:\n{output}")
+    """GET ``url`` once the server answers; fail with the server's output if it never does."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=5) as response:
                 return bytes(response.read())
         except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+            time.sleep(0.3)
+    server.terminate()
+    output, _ = server.communicate(timeout=30)
+    pytest.fail(f"practica serve never answered {url} (exit {server.returncode}):\n{output}")
