@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from practica.core.errors import NotAllowed, NotFound, PracticaError
@@ -30,7 +31,8 @@ def domain_errors(view: View) -> View:
     """Missing or hidden objects become a 404 page, forbidden actions a 403 page.
 
     Errors a person can fix (invalid input, conflicts) are handled by each view
-    on its form; anything reaching here is not about a form.
+    on its form; one that still reaches here (a hand-made request, a button
+    pressed twice) gets a page that says what went wrong, never a 500.
     """
 
     @functools.wraps(view)
@@ -41,6 +43,9 @@ def domain_errors(view: View) -> View:
             raise Http404(exc.message) from exc
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
+        except PracticaError as exc:
+            context = {"message": sentence(exc.message)}
+            return render(request, "core/problem.html", context, status=exc.status)
 
     return cast(View, wrapper)
 

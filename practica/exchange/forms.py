@@ -64,7 +64,12 @@ class ThreadTextForm(PracticaForm):
     """What every thread has, and a story's parts (only a story may fill them)."""
 
     title = forms.CharField(max_length=300)
-    body = _text("Body", 8, "Markdown works here: **bold**, _italic_, lists, links, `code`.")
+    body = _text(
+        "Body",
+        8,
+        "Markdown works here: **bold**, _italic_, lists, links, `code`. "
+        "A story may leave it empty and be told in its parts.",
+    )
     context = _text("Context", 3, STORY_PARTS[0][2])
     what_happened = _text("What happened", 5, STORY_PARTS[1][2])
     learned = _text("What we learned", 4, STORY_PARTS[2][2])
@@ -72,6 +77,11 @@ class ThreadTextForm(PracticaForm):
     tags = TagsField()
 
     part_names = tuple(name for name, _, _ in STORY_PARTS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every kind but a story needs a body; the service says so when it is missing.
+        self.fields["body"].show_optional = False  # type: ignore[attr-defined]
 
     def story_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.part_names]

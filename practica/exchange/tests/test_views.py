@@ -436,3 +436,16 @@ def test_thread_page_query_count_does_not_grow_with_replies(
         response = client.get(thread_url(thread))
     assert response.status_code == 200
     assert response.content.decode().count('class="reply') >= 15
+
+
+def test_accepting_a_comment_says_why_it_cannot_be_done(client, people):
+    thread = question(people)
+    answer = reply_create(thread=thread, author=people.steward, body="Forty.")
+    comment = reply_create(thread=thread, author=people.newcomer, body="Hm.", parent=answer)
+    response = as_(client, people.member).post(
+        reverse("exchange:reply_accept", args=["growers", thread.pk, comment.pk])
+    )
+    assert response.status_code == 422
+    assert "Accept an answer, not a comment on one." in response.content.decode()
+    thread.refresh_from_db()
+    assert thread.accepted_reply_id is None
