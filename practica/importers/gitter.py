@@ -118,14 +118,13 @@ class GitterArchive:
         return total
 
     def records(self) -> Iterator[Record]:
-        people = _survey(self.files)
+        people, by_name = _survey(self.files)
         for user_id, username in people.items():
             yield PersonRecord(
                 source_id=user_id,
                 display_name=username,
                 is_system=bool(_BOT_RE.search(username)),
             )
-        by_name = {username.lower(): user_id for user_id, username in people.items()}
         for file in self.files:
             for record in _room_records(file, by_name, self.licence):
                 if type(record) is not InteractionRecord and type(record) is not TagRecord:
@@ -140,7 +139,7 @@ def parse(path: Path, *, licence: str | None = None) -> Iterator[Record]:
 
 def open_archive(path: Path, options: Mapping[str, Any]) -> Archive:
     """The archive for ``practica import chat --format gitter``."""
-    # Django-free parsers: the command\'s types are only needed here.
+    # The parser stays free of Django: the command's types are only needed here.
     from practica.importers.formats import Archive
 
     archive = GitterArchive(path, licence=options.get("licence"))
@@ -186,14 +185,17 @@ def room_tag(room_uri: str) -> str:
     return f"room-{slug}"[:64].rstrip("-")
 
 
-def _survey(files: list[Path]) -> dict[str, str]:
-    """Check every row of every file; the people, by id, in order of first message."""
+def _survey(files: list[Path]) -> tuple[dict[str, str], dict[str, str]]:
+    """Check every row of every file. The people (id -> username, the first one read), and
+    every username they wrote under, in lower case (-> id), for @mentions."""
     people: dict[str, str] = {}
+    by_name: dict[str, str] = {}
     organisation = ""
     for file in files:
         for row in read_rows(file):
             if row.user_id:
                 people.setdefault(row.user_id, row.username)
+                by_name.setdefault(row.username.lower(), row.user_id)
             org = _organisation(row)
             if not organisation:
                 organisation = org
@@ -203,7 +205,7 @@ def _survey(files: list[Path]) -> dict[str, str]:
                     f"room {row.room_uri} belongs to {org}, not {organisation}: "
                     "import each organisation on its own",
                 )
-    return people
+    return people, by_name
 
 
 def _room_in_time_order(file: Path) -> tuple[list[GitterRow], list[str]]:
@@ -234,10 +236,21 @@ def read_rows(file: Path) -> Iterator[GitterRow]:
             for cells in reader:
                 yield _row(name, line, cells)
                 line = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        raise ArchiveError(name, f"not UTF-8 text (byte {exc.start})") from None
+    except UnicodeDecodeError:
+        raise ArchiveError(name, "not UTF-8 text", line=_first_undecodable_line(file)) from None
     except csv.Error as exc:
         raise ArchiveError(name, f"not a readable TSV file ({exc})", line=line) from None
+
+
+def _first_undecodable_line(file: Path) -> int | None:
+    # Text is decoded in chunks, so the reader's line is not where the bad byte is.
+    with file.open("rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
 
 
 def _row(name: str, line: int, cells: list[str]) -> GitterRow:

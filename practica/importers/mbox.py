@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from practica.importers.conversations import title_from
+from practica.importers.counting import RowCounter
 from practica.importers.errors import ArchiveError
 from practica.importers.mailtext import body_text, header_text, mail_markdown
 from practica.importers.records import (
@@ -78,24 +79,17 @@ def add_arguments(parser: Any) -> None:
 
 def open_archive(path: Path, options: Mapping[str, Any]) -> Archive:
     """The archive for ``practica import mbox``."""
-    # Django-free parsers: the command\'s types are only needed here.
+    # The parser stays free of Django: the command's types are only needed here.
     from practica.importers.formats import Archive
 
     source = source_for(path)
-    counter = {"rows": 0}
-
-    def records() -> Iterator[Record]:
-        for record in parse(path, licence=options.get("licence") or ""):
-            if isinstance(record, ThreadRecord | ReplyRecord | SkippedRecord):
-                counter["rows"] += 1
-            yield record
-
+    counter = RowCounter()
     return Archive(
         source=source,
         community_name=source.removeprefix("mbox:"),
-        records=records,
+        records=lambda: counter.count(parse(path, licence=options.get("licence") or "")),
         estimate_rows=lambda: _count_messages(path),
-        rows_read=lambda: counter["rows"],
+        rows_read=lambda: counter.rows,
     )
 
 

@@ -19,15 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from practica.importers.conversations import ChatMessage, Room
+from practica.importers.counting import RowCounter
 from practica.importers.errors import ArchiveError
-from practica.importers.records import (
-    PersonRecord,
-    Record,
-    ReplyRecord,
-    SkippedRecord,
-    TagRecord,
-    ThreadRecord,
-)
+from practica.importers.records import PersonRecord, Record, SkippedRecord, TagRecord
 from practica.importers.slacktext import slack_markdown
 from practica.importers.zipfolder import Export, open_export
 
@@ -55,30 +49,17 @@ def source_for(path: Path) -> str:
 
 def open_archive(path: Path, options: Mapping[str, Any]) -> Archive:
     """The archive for ``practica import chat --format slack``."""
-    # Django-free parsers: the command\'s types are only needed here.
+    # The parser stays free of Django: the command's types are only needed here.
     from practica.importers.formats import Archive
 
     source = source_for(path)
-    counter = _Counter()
+    counter = RowCounter()
     return Archive(
         source=source,
         community_name=f"{path.stem} (Slack)",
         records=lambda: counter.count(parse(path, licence=options.get("licence") or "")),
         rows_read=lambda: counter.rows,
     )
-
-
-class _Counter:
-    """Messages read so far, for the progress bar."""
-
-    def __init__(self) -> None:
-        self.rows = 0
-
-    def count(self, records: Iterator[Record]) -> Iterator[Record]:
-        for record in records:
-            if isinstance(record, ThreadRecord | ReplyRecord | SkippedRecord):
-                self.rows += 1
-            yield record
 
 
 def parse(path: Path, *, licence: str = "") -> Iterator[Record]:

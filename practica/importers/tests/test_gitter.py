@@ -142,6 +142,20 @@ def test_every_mention_of_a_known_person_is_an_event_even_across_rooms() -> None
     }
 
 
+def test_a_mention_finds_a_person_under_any_name_they_wrote_under(tmp_path: Path) -> None:
+    room = ("56c0000000000000000000c9", "Growers/renames")
+    rows = [
+        [*room, "2016-03-03T10:01:00Z", "5a00000000000000000000aa", "NewName", "5b01", "later"],
+        [*room, "2016-03-03T10:00:00Z", "5a00000000000000000000aa", "OldName", "5b00", "hi"],
+        [*room, "2016-03-03T10:02:00Z", "5a00000000000000000000bb", "zoe", "5b02", "@oldname hi"],
+    ]
+    file = tmp_path / "renames.tsv"
+    with file.open("w", newline="") as fh:
+        csv.writer(fh, delimiter="\t").writerows(rows)
+    mentioned = interactions(records(file), "mentioned")
+    assert mentioned == {("5b02", "5a00000000000000000000bb", "5a00000000000000000000aa")}
+
+
 def test_a_message_whose_author_left_is_kept_without_an_author() -> None:
     reply = next(r for r in of(ReplyRecord, records()) if r.source_id == mid("m12"))
     assert reply.author_id is None
@@ -246,7 +260,7 @@ def test_a_conversation_that_reaches_its_size_limit_gives_way_to_a_new_one() -> 
             "truncated.tsv",
             "truncated.tsv, line 2: not a readable TSV file (unexpected end of data)",
         ),
-        ("latin1.tsv", "latin1.tsv: not UTF-8 text"),
+        ("latin1.tsv", "latin1.tsv, line 2: not UTF-8 text"),
         ("two-orgs.tsv", "room Other/general belongs to other, not growers"),
     ],
 )
