@@ -82,10 +82,24 @@ class DemoThread:
     answers: tuple[Answer, ...] = ()
     #: People a story helped (acknowledgements of the story itself).
     helped: tuple[str, ...] = ()
+    #: Slug of the circle the thread is posted in; empty for the whole community.
+    circle: str = ""
 
     @property
     def started_at(self) -> datetime:
         return DEMO_START + timedelta(days=self.day, hours=self.hour)
+
+
+@dataclass(frozen=True)
+class DemoCircle:
+    """A space inside a community; ``members`` are invited by the community's founder."""
+
+    slug: str
+    name: str
+    tier: str
+    description: str
+    created_day: int
+    members: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -102,3 +116,6 @@ class DemoCommunity:
     #: People who asked to join and wait for a steward (members-only communities).
     pending: tuple[str, ...] = ()
     threads: tuple[DemoThread, ...] = field(default=())
+    #: The community's agreements (version 1), accepted by everyone who joins.
+    agreement: str = ""
+    circles: tuple[DemoCircle, ...] = ()

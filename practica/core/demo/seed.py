@@ -26,7 +26,15 @@ from django.db.models import Max
 
 from practica.accounts.models import User
 from practica.accounts.services import user_create
-from practica.communities.models import Community, Membership
+from practica.communities.circles import agreement_publish, circle_create, circle_invite
+from practica.communities.models import (
+    Agreement,
+    AgreementAcceptance,
+    Circle,
+    CircleMembership,
+    Community,
+    Membership,
+)
 from practica.communities.services import (
     community_create,
     community_join,
@@ -40,6 +48,7 @@ from practica.core.demo.model import (
     DEMO_PASSWORD,
     DEMO_START,
     Answer,
+    DemoCircle,
     DemoCommunity,
     DemoThread,
     Person,
@@ -95,7 +104,11 @@ def demo_reset() -> None:
     Only accounts with the demo's username *and* e-mail address go, so a real
     person who happens to be called ``sam`` is never touched.
     """
-    Community.objects.filter(slug__in=[c.slug for c in COMMUNITIES]).delete()
+    slugs = [c.slug for c in COMMUNITIES]
+    # Threads first: a thread's circle is a protected reference, so deleting the
+    # community (and with it its circles) in one go is refused while threads remain.
+    Thread.objects.filter(community__slug__in=slugs).delete()
+    Community.objects.filter(slug__in=slugs).delete()
     User.objects.filter(pk__in=[u.pk for u in _demo_people()]).delete()
 
 
@@ -177,6 +190,13 @@ def _check(spec: DemoCommunity) -> None:
             for comment in answer.comments:
                 if comment.hours <= answer.hours:
                     raise ValueError(f"{thread.title!r}: a comment comes before its answer")
+    circles = {c.slug: {spec.stewards[0], *c.members} for c in spec.circles}
+    for thread in spec.threads:
+        if thread.circle and thread.circle not in circles:
+            raise ValueError(f"{thread.title!r}: no circle {thread.circle!r}")
+        voices = {thread.author, *(a.author for a in thread.answers)}
+        if thread.circle and not voices <= circles[thread.circle]:
+            raise ValueError(f"{thread.title!r}: {voices - circles[thread.circle]} not in circle")
     for username in everyone | set(spec.pending):
         if username not in BY_USERNAME:
             raise ValueError(f"{spec.slug}: unknown person {username!r}")
@@ -184,6 +204,7 @@ def _check(spec: DemoCommunity) -> None:
 
 def _community_create(spec: DemoCommunity, people: dict[str, User]) -> Community:
     founder = people[spec.stewards[0]]
+    created = _at(spec.created_day)
     community = community_create(
         creator=founder,
         name=spec.name,
@@ -193,9 +214,18 @@ def _community_create(spec: DemoCommunity, people: dict[str, User]) -> Community
         aspiration=spec.aspiration,
         visibility=spec.visibility,
     )
-    Community.objects.filter(pk=community.pk).update(created_at=_at(spec.created_day))
+    Community.objects.filter(pk=community.pk).update(created_at=created)
+    agreement = None
+    if spec.agreement:
+        agreement = agreement_publish(community=community, actor=founder, body=spec.agreement)
+        Agreement.objects.filter(pk=agreement.pk).update(created_at=created)
+        AgreementAcceptance.objects.filter(agreement=agreement).update(accepted_at=created)
     for username in (*spec.stewards[1:], *spec.members, *spec.pending):
-        community_join(community=community, user=people[username])
+        community_join(
+            community=community,
+            user=people[username],
+            accept_agreement=agreement.version if agreement else None,
+        )
         if username not in spec.pending:
             membership_approve(community=community, actor=founder, user=people[username])
     for username in spec.stewards[1:]:
@@ -203,11 +233,34 @@ def _community_create(spec: DemoCommunity, people: dict[str, User]) -> Community
             community=community, actor=founder, user=people[username], role="steward"
         )
     for username in (*spec.stewards, *spec.members, *spec.pending):
-        joined = max(spec.created_day, BY_USERNAME[username].joined_day)
-        Membership.objects.filter(community=community, user=people[username]).update(
-            joined_at=_at(joined, 1)
-        )
+        joined = _at(max(spec.created_day, BY_USERNAME[username].joined_day), 1)
+        person = people[username]
+        Membership.objects.filter(community=community, user=person).update(joined_at=joined)
+        AgreementAcceptance.objects.filter(agreement__community=community, person=person).exclude(
+            person=founder
+        ).update(accepted_at=joined)
+    for circle_spec in spec.circles:
+        _circle_create(community, circle_spec, founder, people)
     return community
+
+
+def _circle_create(
+    community: Community, spec: DemoCircle, founder: User, people: dict[str, User]
+) -> Circle:
+    circle = circle_create(
+        community=community,
+        actor=founder,
+        name=spec.name,
+        slug=spec.slug,
+        tier=spec.tier,
+        description=spec.description,
+    )
+    for username in spec.members:
+        circle_invite(circle=circle, actor=founder, user=people[username])
+    created = _at(spec.created_day)
+    Circle.objects.filter(pk=circle.pk).update(created_at=created)
+    CircleMembership.objects.filter(circle=circle).update(joined_at=created)
+    return circle
 
 
 Key = tuple[int, int, int]  # (thread, answer, comment or -1) within one community
@@ -224,6 +277,7 @@ class _CommunitySeeder:
     def __init__(self, community: Community, people: dict[str, User]) -> None:
         self.community = community
         self.people = people
+        self.circles = {c.slug: c for c in Circle.objects.filter(community=community)}
         self.threads: dict[int, Thread] = {}
         self.replies: dict[Key, Reply] = {}
 
@@ -275,6 +329,7 @@ class _CommunitySeeder:
                 what_happened=spec.what_happened,
                 learned=spec.learned,
                 differently=spec.differently,
+                circle=self.circles[spec.circle] if spec.circle else None,
             )
         Thread.objects.filter(pk=thread.pk).update(
             created_at=spec.started_at, last_activity_at=spec.started_at

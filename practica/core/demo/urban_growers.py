@@ -7,7 +7,7 @@ ledger fills the way it would in real use.
 
 from __future__ import annotations
 
-from practica.core.demo.model import Answer, Comment, DemoCommunity, DemoThread
+from practica.core.demo.model import Answer, Comment, DemoCircle, DemoCommunity, DemoThread
 
 Q, ASK, OFFER, STORY, TALK = "question", "ask", "offer", "story", "discussion"
 
@@ -1397,6 +1397,66 @@ THREADS: tuple[DemoThread, ...] = (
         ),
         tags=("mushrooms", "indoor", "winter"),
     ),
+    DemoThread(
+        kind=TALK,
+        author="steward",
+        day=497,
+        hour=18,
+        title="Hosting the first peer call: roles, a timer, and what to do about silence",
+        body=(
+            "Before we open the peer call to everyone, let us agree how we host it. "
+            "My proposal: one host keeps time, one takes notes that go to the two people "
+            "who brought problems (not to the whole circle), and we allow silence after "
+            "each question instead of rushing to fill it."
+        ),
+        tags=("peer-call", "hosting"),
+        circle="peer-call-hosts",
+        answers=(
+            Answer(
+                author="rosa",
+                hours=3,
+                body=(
+                    "Agree on notes going only to the problem owners. People will say more "
+                    "if they know it will not be published."
+                ),
+            ),
+            Answer(
+                author="wanjiru",
+                hours=9,
+                body=(
+                    "In our trainer circles we give silence a number: count to ten in your "
+                    "head before anyone speaks. It feels long the first time and then it "
+                    "becomes the best part."
+                ),
+                helped=("steward", "lena"),
+            ),
+            Answer(
+                author="lena",
+                hours=20,
+                body="I can keep time for the first two calls.",
+            ),
+        ),
+    ),
+)
+
+AGREEMENT = """\
+1. Ask freely. No question is too basic here, and newcomers' questions are welcome.
+2. Tell what went wrong as well as what went right; failures teach the most.
+3. Say where your advice comes from (your own plot, research, family knowledge), so
+   others can judge whether it fits their place.
+4. Say when something helped you, and credit the person who shared it.
+5. What is said in a private circle stays in that circle.
+"""
+
+CIRCLES = (
+    DemoCircle(
+        slug="peer-call-hosts",
+        name="Peer-call hosts",
+        tier="private",
+        description="The few of us who host the monthly peer call: planning and debriefs.",
+        created_day=495,
+        members=("rosa", "wanjiru", "lena"),
+    ),
 )
 
 COMMUNITY = DemoCommunity(
@@ -1427,4 +1487,6 @@ COMMUNITY = DemoCommunity(
         "yusuf",
     ),
     threads=THREADS,
+    agreement=AGREEMENT,
+    circles=CIRCLES,
 )

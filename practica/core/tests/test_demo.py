@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from practica.accounts.models import User
 from practica.accounts.services import user_create
-from practica.communities.models import Community, Membership
+from practica.communities.models import Agreement, Community, Membership
 from practica.communities.services import community_create
 from practica.core.demo.model import DEMO_END, DEMO_PASSWORD, DEMO_START
 from practica.core.demo.people import PEOPLE
@@ -150,6 +150,26 @@ class TestTheSeededDemo:
         assert not Thread.objects.visible_to(waiting).filter(community=private).exists()
         assert Thread.objects.visible_to(member).filter(community=private).count() >= 2
 
+    def test_a_private_circle_keeps_its_thread_from_other_members(self, demo: SeedReport) -> None:
+        hosts = Thread.objects.filter(circle__slug="peer-call-hosts")
+        assert hosts.count() == 1
+        inside, outside = User.objects.get(username="rosa"), User.objects.get(username="sam")
+        assert Thread.objects.visible_to(inside).filter(pk=hosts[0].pk).exists()
+        assert not Thread.objects.visible_to(outside).filter(pk=hosts[0].pk).exists()
+        assert not Thread.objects.visible_to(AnonymousUser()).filter(pk=hosts[0].pk).exists()
+
+    def test_every_member_accepted_the_communitys_agreement_when_joining(
+        self, demo: SeedReport
+    ) -> None:
+        community = Community.objects.get(slug="urban-growers")
+        agreement = Agreement.objects.get(community=community, circle=None)
+        accepted = set(agreement.acceptances.values_list("person__username", flat=True))
+        members = set(community.memberships.values_list("user__username", flat=True))
+        assert accepted == members
+        for membership in community.memberships.select_related("user"):
+            acceptance = agreement.acceptances.get(person=membership.user)
+            assert acceptance.accepted_at <= membership.joined_at
+
     def test_demo_people_sign_in_with_the_published_password(self, demo: SeedReport) -> None:
         assert authenticate(username="steward", password=DEMO_PASSWORD) is not None
         assert authenticate(username="sam", password=DEMO_PASSWORD) is not None
@@ -174,6 +194,7 @@ def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
         "threads": rows(
             Thread.objects.values_list(
                 "community__slug",
+                "circle__slug",
                 "author__username",
                 "kind",
                 "title",
