@@ -87,7 +87,7 @@ def related_out(slug: str, item: selectors.RelatedItem) -> dict[str, Any]:
         "score": item.score,
         "why": item.why,
         "source_id": item.source_id,
-        "reply_count": getattr(thread, "reply_count", 0),
+        "reply_count": thread.reply_count,
         "is_resolved": thread.is_resolved,
         "created_at": thread.created_at,
     }

@@ -3,7 +3,8 @@
 ``community_corpus`` reads a community's threads, replies, acknowledgements
 and people into engine records. ``indexes_for`` keeps one built index per
 community in memory and rebuilds it when the community has changed; the
-check is a few aggregate queries, made at most every ``RECHECK_SECONDS``.
+check is a few aggregate queries, made at most every ``RECHECK_SECONDS``, off
+the request path.
 
 Visibility is not decided here: an index holds a whole community, and every
 caller filters what it returns through ``Thread.objects.visible_to`` (see
@@ -15,11 +16,12 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from practica.accounts.models import User
@@ -44,6 +46,7 @@ class CommunityIndexes:
     experts: ExpertIndex
     source_ids: dict[int, str]
     person_source_ids: dict[int, str]
+    reply_counts: dict[int, int]
     # Unique per build, so that anything derived from an index can name it safely.
     version: int = 0
 
@@ -108,10 +111,13 @@ def community_corpus(community: Community) -> Corpus:
 
 
 def community_signature(community: Community) -> tuple[object, ...]:
-    """Changes whenever a thread, reply or acknowledgement is added, edited or removed."""
+    """Changes whenever a thread, reply or acknowledgement is added, edited, removed or
+    moved to another circle."""
     threads = Thread.objects.filter(community=community).aggregate(
-        n=Count("id"), last=Max("last_activity_at"), edited=Max("edited_at"), top=Max("id")
-    )
+        n=Count("id"), last=Max("last_activity_at"), edited=Max("edited_at"), top=Max("id"),
+        # Moving a thread between circles changes who may see it.
+        in_circles=Count("circle"), circles=Sum("circle_id"),
+    )  # fmt: skip
     replies = Reply.objects.filter(thread__community=community).aggregate(
         n=Count("id"), top=Max("id"), edited=Max("edited_at"),
         acks=Count("acknowledgements", filter=Q(acknowledgements__isnull=False)),
@@ -131,32 +137,77 @@ def build_indexes(community: Community, *, signature: tuple[object, ...] = ()) -
         experts=experts,
         source_ids={t.key: t.source_id for t in corpus.threads if t.source_id},
         person_source_ids={p.key: p.source_id for p in corpus.people if p.source_id},
+        reply_counts=dict(Counter(r.thread for r in corpus.replies)),
         version=next(_builds),
     )
 
 
 _builds = itertools.count(1)
+_refreshing: set[int] = set()
+#: Refresh in a background thread (off in tests, where everything runs in one transaction).
+BACKGROUND = True
 _cache: OrderedDict[int, CommunityIndexes] = OrderedDict()
 _lock = threading.Lock()
 
 
 def indexes_for(community: Community) -> CommunityIndexes:
-    """The community's indexes, rebuilt when what they were built from has changed."""
+    """The community's indexes; the first call builds them, and later calls never wait.
+
+    Every ``RECHECK_SECONDS`` a background thread compares the community's
+    signature and rebuilds when it changed; meanwhile the current indexes keep
+    serving (a new thread is suggested a few seconds after it is written).
+    """
+    refresh = False
     with _lock:
         cached = _cache.get(community.pk)
-        now = time.monotonic()
-        if cached is not None and now - cached.checked_at < RECHECK_SECONDS:
+        if cached is not None:
             _cache.move_to_end(community.pk)
-            return cached
-        signature = community_signature(community)
-        if cached is None or cached.signature != signature:
-            cached = build_indexes(community, signature=signature)
-        cached.checked_at = now
-        _cache[community.pk] = cached
-        _cache.move_to_end(community.pk)
+            stale = time.monotonic() - cached.checked_at >= RECHECK_SECONDS
+            if stale and community.pk not in _refreshing:
+                _refreshing.add(community.pk)
+                refresh = True
+    if cached is None:
+        built = build_indexes(community, signature=community_signature(community))
+        _store(built)
+        return built
+    if refresh and BACKGROUND:
+        threading.Thread(
+            target=_refresh, args=(community.pk,), daemon=True, name="weaving-refresh"
+        ).start()
+    elif refresh:
+        _refresh(community.pk, close=False)
+        with _lock:
+            return _cache.get(community.pk, cached)
+    return cached
+
+
+def _store(built: CommunityIndexes) -> None:
+    with _lock:
+        _cache[built.community_id] = built
+        _cache.move_to_end(built.community_id)
         while len(_cache) > MAX_CACHED:
             _cache.popitem(last=False)
-        return cached
+
+
+def _refresh(community_id: int, *, close: bool = True) -> None:
+    try:
+        community = Community.objects.filter(pk=community_id).first()
+        if community is None:
+            indexes_forget(community_id)
+            return
+        signature = community_signature(community)
+        with _lock:
+            cached = _cache.get(community_id)
+        if cached is not None and cached.signature == signature:
+            cached.checked_at = time.monotonic()
+        else:
+            _store(build_indexes(community, signature=signature))
+    finally:
+        with _lock:
+            _refreshing.discard(community_id)
+        if close:
+            # A thread of its own has a connection of its own: give it back.
+            connection.close()
 
 
 def indexes_forget(community_id: int | None = None) -> None:

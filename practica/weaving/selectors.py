@@ -8,6 +8,7 @@ community; what it proposes is filtered here, at query time.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 
 from practica.accounts.models import User
-from practica.communities.models import Community, Membership, MembershipStatus
+from practica.communities.models import CircleMembership, Community, Membership, MembershipStatus
 from practica.communities.selectors import AnyUser
 from practica.core.errors import InvalidInput
 from practica.exchange.models import Reply, ReplyKind, Thread, ThreadKind
@@ -28,15 +29,35 @@ from practica.weaving.models import Introduction, Notification
 
 MAX_K = 50
 MAX_QUERY = 10_000
-MASK_SECONDS = 30.0
+MASK_SECONDS = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadCard:
+    """What a suggestion shows of a thread, read from the index (no query per result)."""
+
+    pk: int
+    title: str
+    kind: str
+    created_at: datetime
+    is_resolved: bool
+    reply_count: int
+    source_id: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(ThreadKind(self.kind).label) if self.kind in ThreadKind.values else self.kind
 
 
 @dataclass(frozen=True, slots=True)
 class RelatedItem:
-    thread: Thread
+    thread: ThreadCard
     score: float
     why: str
-    source_id: str
+
+    @property
+    def source_id(self) -> str:
+        return self.thread.source_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,28 +83,52 @@ def check_query(text: str, k: int) -> str:
     return text
 
 
-# Visible threads per (community, person, index version), briefly: the funnel is a
-# query over every thread of the community, too slow to repeat on each keystroke.
-_masks: OrderedDict[tuple[int, int | None, int], tuple[float, np.ndarray]] = OrderedDict()
+# Which indexed threads a person may read, computed through the funnel once and
+# kept while nothing it depends on changes: the index (rebuilt whenever threads
+# change or move between circles) and the person's memberships and circles. The
+# funnel itself is a query over every thread of the community, far too slow to
+# repeat on each keystroke of a large one. MASK_SECONDS bounds the age anyway.
+_masks: OrderedDict[tuple[object, ...], tuple[float, np.ndarray]] = OrderedDict()
+_masks_lock = threading.Lock()
 
 
 def masks_forget() -> None:
-    _masks.clear()
+    with _masks_lock:
+        _masks.clear()
+
+
+def _standing(user: AnyUser) -> tuple[object, ...]:
+    if user is None or not user.is_authenticated:
+        return ("anonymous",)
+    memberships = Membership.objects.filter(user=user).order_by("community_id")
+    circles = CircleMembership.objects.filter(user=user).order_by("circle_id")
+    return (
+        user.pk,
+        user.is_superuser,
+        tuple(memberships.values_list("community_id", "status", "role")),
+        tuple(circles.values_list("circle_id", flat=True)),
+    )
 
 
 def visible_mask(indexes: CommunityIndexes, user: AnyUser, community: Community) -> np.ndarray:
-    person = user.pk if user is not None and user.is_authenticated else None
-    key = (community.pk, person, indexes.version)
-    found = _masks.get(key)
+    """A boolean per indexed thread: may this person read it (through the funnel)."""
+    key = (community.pk, indexes.version, *_standing(user))
+    with _masks_lock:
+        found = _masks.get(key)
     if found is not None and time.monotonic() - found[0] < MASK_SECONDS:
         return found[1]
-    ids = set(
-        Thread.objects.visible_to(user).filter(community=community).values_list("pk", flat=True)
+    # Ask for the complement: usually a few private threads, not the whole community.
+    hidden = set(
+        Thread.objects.filter(community=community)
+        .exclude(pk__in=Thread.objects.visible_to(user).values("pk"))
+        .order_by()
+        .values_list("pk", flat=True)
     )
-    mask = mask_of(indexes.related.keys, ids)
-    _masks[key] = (time.monotonic(), mask)
-    while len(_masks) > 512:
-        _masks.popitem(last=False)
+    mask = ~mask_of(indexes.related.keys, hidden)
+    with _masks_lock:
+        _masks[key] = (time.monotonic(), mask)
+        while len(_masks) > 512:
+            _masks.popitem(last=False)
     return mask
 
 
@@ -105,26 +150,32 @@ def related_for(
     want = k * 3
     while True:
         hits = indexes.related.top(scores, query, k=want, exclude=exclude)
-        threads = (
+        readable = set(
             Thread.objects.visible_to(user)
             .filter(pk__in=[h.key for h in hits])
-            .select_related("author")
-            .annotate(reply_count=Count("replies"))
-            .in_bulk()
+            .values_list("pk", flat=True)
         )
-        kept = [h for h in hits if h.key in threads]
+        kept = [h for h in hits if h.key in readable]
         if len(kept) >= k or len(hits) < want:
             break
         want *= 4
     return [
-        RelatedItem(
-            thread=threads[h.key],
-            score=round(h.score, 4),
-            why=h.why,
-            source_id=threads[h.key].source_id,
-        )
+        RelatedItem(thread=_card(indexes, h.key), score=round(h.score, 4), why=h.why)
         for h in kept[:k]
     ]
+
+
+def _card(indexes: CommunityIndexes, key: int) -> ThreadCard:
+    doc = indexes.related.threads[indexes.related.position[key]]
+    return ThreadCard(
+        pk=key,
+        title=doc.title,
+        kind=doc.kind,
+        created_at=doc.created_at,
+        is_resolved=doc.accepted_reply is not None,
+        reply_count=indexes.reply_counts.get(key, 0),
+        source_id=doc.source_id,
+    )
 
 
 def experts_for(

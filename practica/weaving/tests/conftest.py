@@ -19,13 +19,16 @@ from practica.exchange.services import (
     reply_create,
     thread_create,
 )
+from practica.weaving import index
 from practica.weaving.index import indexes_forget
 from practica.weaving.selectors import masks_forget
 
 
 @pytest.fixture(autouse=True)
 def fresh_indexes() -> Iterator[None]:
-    # Indexes are cached per process by community id; tests reuse ids.
+    # Indexes are cached per process by community id; tests reuse ids. A refresh
+    # runs in the test's own thread, which alone sees the test's transaction.
+    index.BACKGROUND = False
     indexes_forget()
     masks_forget()
     yield

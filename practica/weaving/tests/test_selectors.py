@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from practica.communities.circles import circle_invite, circle_leave
 from practica.core.errors import InvalidInput
 from practica.exchange.services import thread_create
 from practica.weaving.index import indexes_forget
@@ -22,7 +23,7 @@ def test_lived_before_finds_the_earlier_thread_and_the_story_about_hops(brewers:
     items = related_for(
         community=brewers.community, user=brewers.hana, text="how much citra hops to add?"
     )
-    assert items[0].thread == brewers.hops
+    assert items[0].thread.pk == brewers.hops.pk
     assert "The batch I over-hopped" in titles(items)
     assert "citra" in items[0].why
 
@@ -30,10 +31,10 @@ def test_lived_before_finds_the_earlier_thread_and_the_story_about_hops(brewers:
 def test_private_circle_thread_is_suggested_only_to_its_members(brewers: Brewers) -> None:
     text = "citra hops aroma judging"
     inside = related_for(community=brewers.community, user=brewers.yuri, text=text)
-    assert brewers.judged in [i.thread for i in inside]
+    assert brewers.judged.pk in [i.thread.pk for i in inside]
     for outsider in (brewers.hana, brewers.olga, AnonymousUser()):
         seen = related_for(community=brewers.community, user=outsider, text=text)
-        assert brewers.judged not in [i.thread for i in seen]
+        assert brewers.judged.pk not in [i.thread.pk for i in seen]
 
 
 def test_a_thread_page_does_not_suggest_itself(brewers: Brewers) -> None:
@@ -41,7 +42,7 @@ def test_a_thread_page_does_not_suggest_itself(brewers: Brewers) -> None:
         community=brewers.community, user=brewers.hana, text=brewers.hops.title,
         exclude_thread=brewers.hops.pk,
     )  # fmt: skip
-    assert brewers.hops not in [i.thread for i in items]
+    assert brewers.hops.pk not in [i.thread.pk for i in items]
 
 
 def test_new_threads_are_found_once_the_index_is_rebuilt(brewers: Brewers) -> None:
@@ -102,3 +103,30 @@ def test_directory_filters_by_demonstrated_expertise_and_searches_profiles(
     assert by_tag[0].expertise[0][0] == "hops"
     by_text = directory(community=brewers.community, user=brewers.quinn, q="water")
     assert [e.person for e in by_text] == [brewers.yuri]
+
+
+def test_the_index_notices_a_change_when_it_next_checks(
+    brewers: Brewers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert related_for(community=brewers.community, user=None, text="mash tun")[:1] == []
+    thread_create(
+        community=brewers.community, author=brewers.hana, kind="question",
+        title="Insulating a mash tun", body="My mash tun loses heat.",
+    )  # fmt: skip
+    monkeypatch.setattr("practica.weaving.index.RECHECK_SECONDS", 0.0)
+    found = related_for(community=brewers.community, user=None, text="mash tun")
+    assert titles(found) == ["Insulating a mash tun"]
+
+
+def test_joining_a_circle_changes_who_knows_at_once(brewers: Brewers) -> None:
+    text = "citra hops aroma judging"
+    before = experts_for(community=brewers.community, user=brewers.hana, text=text)
+    assert brewers.yuri not in [i.person for i in before]
+    circle = brewers.judged.circle
+    assert circle is not None
+    circle_invite(circle=circle, actor=brewers.quinn, user=brewers.hana)
+    after = experts_for(community=brewers.community, user=brewers.hana, text=text)
+    assert brewers.yuri in [i.person for i in after]
+    circle_leave(circle=circle, user=brewers.hana)
+    again = experts_for(community=brewers.community, user=brewers.hana, text=text)
+    assert brewers.yuri not in [i.person for i in again]
