@@ -103,6 +103,22 @@ class DemoCircle:
 
 
 @dataclass(frozen=True)
+class DemoIntroduction:
+    """``introducer`` connects ``person_a`` and ``person_b`` with a note."""
+
+    introducer: str
+    person_a: str
+    person_b: str
+    day: int
+    hour: int
+    note: str
+
+    @property
+    def made_at(self) -> datetime:
+        return DEMO_START + timedelta(days=self.day, hours=self.hour)
+
+
+@dataclass(frozen=True)
 class DemoCommunity:
     slug: str
     name: str
@@ -119,3 +135,4 @@ class DemoCommunity:
     #: The community's agreements (version 1), accepted by everyone who joins.
     agreement: str = ""
     circles: tuple[DemoCircle, ...] = ()
+    introductions: tuple[DemoIntroduction, ...] = ()

@@ -50,6 +50,7 @@ from practica.core.demo.model import (
     Answer,
     DemoCircle,
     DemoCommunity,
+    DemoIntroduction,
     DemoThread,
     Person,
 )
@@ -63,6 +64,8 @@ from practica.exchange.services import (
     thread_create,
 )
 from practica.ledger.models import LedgerEvent
+from practica.weaving.models import Introduction, Notification
+from practica.weaving.services import introduction_create
 
 COMMUNITIES: tuple[DemoCommunity, ...] = (urban_growers.COMMUNITY, compost_hubs.COMMUNITY)
 MAIN = urban_growers.COMMUNITY
@@ -147,10 +150,12 @@ def _at(days: float, hours: float = 0) -> datetime:
 
 @contextmanager
 def _on_calendar(when: datetime) -> Iterator[None]:
-    """Move the ledger events written inside the block to ``when``."""
-    mark = LedgerEvent.objects.aggregate(last=Max("id"))["last"] or 0
+    """Move the ledger events and notifications written inside the block to ``when``."""
+    events = LedgerEvent.objects.aggregate(last=Max("id"))["last"] or 0
+    notices = Notification.objects.aggregate(last=Max("id"))["last"] or 0
     yield
-    LedgerEvent.objects.filter(id__gt=mark).update(occurred_at=when)
+    LedgerEvent.objects.filter(id__gt=events).update(occurred_at=when)
+    Notification.objects.filter(id__gt=notices).update(created_at=when)
 
 
 def _person_create(person: Person, password_hash: str) -> User:
@@ -290,6 +295,8 @@ class _CommunitySeeder:
             for i, person in enumerate(thread.helped):
                 when = thread.started_at + STORY_ACK_AFTER + i * STORY_ACK_STEP
                 out.append((when, partial(self.acknowledge, t, None, person, when)))
+        for intro in spec.introductions:
+            out.append((intro.made_at, partial(self.introduce, intro)))
         return out
 
     def _answer_actions(self, t: int, a: int, thread: DemoThread, answer: Answer) -> list[Action]:
@@ -352,6 +359,17 @@ class _CommunitySeeder:
     def accept(self, key: Key, asker: str, when: datetime) -> None:
         with _on_calendar(when):
             reply_accept(reply=self.replies[key], actor=self.people[asker])
+
+    def introduce(self, spec: DemoIntroduction) -> None:
+        with _on_calendar(spec.made_at):
+            intro = introduction_create(
+                community=self.community,
+                introducer=self.people[spec.introducer],
+                person_a=self.people[spec.person_a],
+                person_b=self.people[spec.person_b],
+                note=spec.note,
+            )
+        Introduction.objects.filter(pk=intro.pk).update(created_at=spec.made_at)
 
     def acknowledge(self, t: int, key: Key | None, person: str, when: datetime) -> None:
         with _on_calendar(when):

@@ -7,7 +7,14 @@ ledger fills the way it would in real use.
 
 from __future__ import annotations
 
-from practica.core.demo.model import Answer, Comment, DemoCircle, DemoCommunity, DemoThread
+from practica.core.demo.model import (
+    Answer,
+    Comment,
+    DemoCircle,
+    DemoCommunity,
+    DemoIntroduction,
+    DemoThread,
+)
 
 Q, ASK, OFFER, STORY, TALK = "question", "ask", "offer", "story", "discussion"
 
@@ -1459,6 +1466,69 @@ CIRCLES = (
     ),
 )
 
+INTRODUCTIONS = (
+    DemoIntroduction(
+        introducer="steward",
+        person_a="sam",
+        person_b="lena",
+        day=37,
+        hour=9,
+        note=(
+            "Sam has a new allotment and two mornings a week; Lena plans a whole year of beds "
+            "with thirty children and knows how to keep a first season simple."
+        ),
+    ),
+    DemoIntroduction(
+        introducer="steward",
+        person_a="lena",
+        person_b="priya",
+        day=152,
+        hour=9,
+        note=(
+            "Lena's new school garden may sit on contaminated ground, and Priya reads soil "
+            "tests for a living. Worth a call before the parents' evening."
+        ),
+    ),
+    DemoIntroduction(
+        introducer="steward",
+        person_a="rosa",
+        person_b="jonas",
+        day=234,
+        hour=10,
+        note=(
+            "Rosa got a garden water rate out of her city; Jonas is collecting exactly that "
+            "kind of example for his council's proposal."
+        ),
+    ),
+    DemoIntroduction(
+        introducer="priya",
+        person_a="mei",
+        person_b="kofi",
+        day=262,
+        hour=12,
+        note="You both log sensor data from growing systems and could save each other weeks.",
+    ),
+    DemoIntroduction(
+        introducer="steward",
+        person_a="yusuf",
+        person_b="mei",
+        day=352,
+        hour=8,
+        note=(
+            "Mei has kept bokashi going on a sixth-floor balcony for a year; Yusuf is handing "
+            "out buckets to three tower blocks. Mei's tips could go in the leaflet."
+        ),
+    ),
+    DemoIntroduction(
+        introducer="steward",
+        person_a="dario",
+        person_b="kofi",
+        day=462,
+        hour=9,
+        note="Kofi designs structures for roofs; Dario needs a screen that lifts his bees' flight.",
+    ),
+)
+
 COMMUNITY = DemoCommunity(
     slug="urban-growers",
     name="Urban Growers Circle",
@@ -1489,4 +1559,5 @@ COMMUNITY = DemoCommunity(
     threads=THREADS,
     agreement=AGREEMENT,
     circles=CIRCLES,
+    introductions=INTRODUCTIONS,
 )

@@ -24,6 +24,7 @@ from practica.core.demo.people import PEOPLE
 from practica.core.demo.seed import SeedReport, demo_reset, demo_seed
 from practica.exchange.models import Acknowledgement, Reply, Thread, ThreadKind
 from practica.ledger.models import LedgerEvent, Verb
+from practica.weaving.models import Introduction
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +102,17 @@ class TestTheSeededDemo:
                 "verb", flat=True
             )
         )
-        for verb in (Verb.REPLIED, Verb.ACCEPTED, Verb.ACKNOWLEDGED, Verb.MENTIONED):
+        exchange_and_weaving = (
+            Verb.REPLIED,
+            Verb.ACCEPTED,
+            Verb.ACKNOWLEDGED,
+            Verb.MENTIONED,
+            Verb.INTRODUCED,
+        )
+        for verb in exchange_and_weaving:
             assert verbs[verb] > 0, f"no {verb} events: {verbs}"
+        # An introduction is recorded towards each of the two people introduced.
+        assert verbs[Verb.INTRODUCED] == 2 * Introduction.objects.count() >= 10
         assert (
             verbs[Verb.ACKNOWLEDGED]
             == Acknowledgement.objects.filter(thread__community__slug="urban-growers").count()
@@ -215,6 +225,11 @@ def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
         "acks": rows(
             Acknowledgement.objects.values_list(
                 "person__username", "thread__title", "reply__created_at", "created_at"
+            )
+        ),
+        "introductions": rows(
+            Introduction.objects.values_list(
+                "introducer__username", "person_a__username", "person_b__username", "created_at"
             )
         ),
         "ledger": rows(
