@@ -5,7 +5,10 @@ The language is small and forgiving:
 - words are all required: ``sourdough starter``;
 - ``"rye flour"`` is a phrase (a missing closing quote ends it at the end);
 - ``-wheat`` or ``NOT wheat`` leaves out threads that say it;
-- ``bread OR cake`` accepts either; ``AND`` is allowed and changes nothing.
+- ``bread OR cake`` accepts either; ``AND`` is allowed and changes nothing;
+- little words (``the``, ``how``, ``to``) are left out unless they are all
+  there is, or part of a phrase: PostgreSQL ignores them, and on SQLite they
+  would make a thread that phrases things differently not match.
 
 Anything else (brackets, stars, colons, stray quotes) is punctuation and is
 ignored. Only runs of letters and digits ever reach a database, and each
@@ -22,6 +25,16 @@ from dataclasses import dataclass, field
 MAX_QUERY_CHARS = 500
 MAX_ITEMS = 16
 MAX_WORD_CHARS = 64
+
+#: English function words: too common to tell threads apart.
+STOPWORDS = frozenset({
+    "a", "about", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could",
+    "do", "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is",
+    "it", "its", "me", "my", "no", "of", "on", "or", "our", "should", "so", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "to", "too", "was", "we",
+    "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you",
+    "your",
+})  # fmt: skip
 
 #: Letters and digits in any script; ``_`` and other punctuation separate words,
 #: as they do in both databases' tokenizers.
@@ -109,9 +122,19 @@ def parse_query(raw: str | None) -> ParsedQuery:
         elif all(len(g) > 1 or g[0].words != item.words for g in groups):
             groups.append([item])
         pending_or = False
+    groups = _without_little_words(groups)
     sought = {i.words for g in groups for i in g}
     return ParsedQuery(
         groups=tuple(tuple(g) for g in groups),
         # "bread -bread" asks for nothing; keep the bread.
-        excluded=tuple(e for e in excluded if e.words not in sought),
+        excluded=tuple(e for e in excluded if e.words not in sought and not _is_little_word(e)),
     )
+
+
+def _is_little_word(item: Item) -> bool:
+    return len(item.words) == 1 and item.words[0] in STOPWORDS
+
+
+def _without_little_words(groups: list[list[Item]]) -> list[list[Item]]:
+    meaningful = [g for g in groups if not all(_is_little_word(i) for i in g)]
+    return meaningful or groups

@@ -139,12 +139,12 @@ def search_threads(
     matches, total = backend.best_matches(
         connection, query=query, threads=threads, limit=limit, offset=offset
     )
-    snippets = backend.snippets(connection, query=query, keys=[m.key for m in matches])
-    # Read the page's threads through the funnel again: a match is only a key.
+    snippets = backend.snippets(connection, query=query, matches=matches)
+    # Read the page's threads through the funnel again: a match is only an id.
     found = threads.filter(pk__in=[m.thread_id for m in matches]).select_related("author")
     by_id = {thread.pk: thread for thread in found}
     hits = [
-        _hit(by_id[m.thread_id], m.reply_id, m.score, snippets.get(m.key, ""))
+        _hit(by_id[m.thread_id], m.reply_id, m.score, snippets.get(m.document, ""))
         for m in matches
         if m.thread_id in by_id
     ]

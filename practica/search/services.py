@@ -75,13 +75,12 @@ def search_rebuild(
         if progress is not None:
             progress(0, total)
         for c in communities:
-            if community is not None:
-                backend.clear_community(connection, community_id=c)
             for first_id, last_id, count in _batches(thread_ids[c], batch_size):
                 backend.index_range(connection, community_id=c, first_id=first_id, last_id=last_id)
                 done += count
                 if progress is not None:
                     progress(done, total)
+        backend.tidy(connection)
     replies = Reply.objects.using(using).filter(thread__community_id__in=communities).count()
     return RebuildReport(
         communities=len(communities),

@@ -1,15 +1,13 @@
 """One search interface, one backend per database.
 
 Both backends keep the same index: one *document* per thread (its title, and
-its body with a story's parts) and one per reply (its body), each carrying its
-thread's id so that a reply's match finds its thread. A document's key is
-``2 * thread.id`` for a thread and ``2 * reply.id + 1`` for a reply, so that
-triggers find and replace it without a lookup. Database triggers keep the
+its body with a story's parts) and one per reply (its body), each knowing its
+thread so that a reply's match finds its thread. Database triggers keep the
 index in step with every write (services, bulk imports, edits, deletes), and
 ``practica search_rebuild`` rebuilds it from the tables.
 
 Each backend answers two questions for the selector: which threads match
-best (one per thread, ranked, within a queryset of threads the person may see)
+best (one per thread, ranked, among a queryset of threads the person may see)
 and what snippet to show for each.
 """
 
@@ -20,9 +18,13 @@ from typing import Any, Protocol
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from practica.exchange.models import Thread
 from practica.search.query import ParsedQuery
+
+#: A document: (thread id, reply id or None for the thread itself).
+Document = tuple[int, int | None]
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,8 @@ class DocMatch:
     score: float
 
     @property
-    def key(self) -> int:
-        return document_key(thread_id=self.thread_id, reply_id=self.reply_id)
-
-
-def document_key(*, thread_id: int, reply_id: int | None) -> int:
-    return 2 * thread_id if reply_id is None else 2 * reply_id + 1
+    def document(self) -> Document:
+        return (self.thread_id, self.reply_id)
 
 
 class SearchBackend(Protocol):
@@ -52,12 +50,14 @@ class SearchBackend(Protocol):
 
     def has_triggers(self, connection: BaseDatabaseWrapper) -> bool: ...
 
-    def clear_community(self, connection: BaseDatabaseWrapper, *, community_id: int) -> None: ...
+    def tidy(self, connection: BaseDatabaseWrapper) -> None:
+        """After writing many documents: merge index segments or refresh planner statistics."""
 
     def index_range(
         self, connection: BaseDatabaseWrapper, *, community_id: int, first_id: int, last_id: int
     ) -> None:
-        """(Re)index a community's threads with ids in [first_id, last_id], and their replies."""
+        """(Re)index a community's threads with ids in [first_id, last_id], and their replies,
+        dropping any other document those threads had."""
 
     def best_matches(
         self,
@@ -71,9 +71,9 @@ class SearchBackend(Protocol):
         """A page of best documents, one per thread of ``threads``, and how many threads match."""
 
     def snippets(
-        self, connection: BaseDatabaseWrapper, *, query: ParsedQuery, keys: list[int]
-    ) -> dict[int, str]:
-        """For each document key, its text around the matches, matches between marks."""
+        self, connection: BaseDatabaseWrapper, *, query: ParsedQuery, matches: list[DocMatch]
+    ) -> dict[Document, str]:
+        """For each matched document, its text around the matches, matches between marks."""
 
 
 def backend_for(connection: BaseDatabaseWrapper) -> SearchBackend:
@@ -88,13 +88,15 @@ def backend_for(connection: BaseDatabaseWrapper) -> SearchBackend:
     raise NotImplementedError(f"search supports SQLite and PostgreSQL, not {connection.vendor}")
 
 
-def subquery_sql(threads: QuerySet[Thread]) -> tuple[str, tuple[Any, ...]]:
-    """The ids of ``threads`` as SQL to use inside ``IN (...)``.
+def visible_thread_sql(threads: QuerySet[Thread], *, thread_id: str) -> tuple[str, list[Any]]:
+    """SQL that is true when the thread whose id is the SQL expression ``thread_id``
+    is in ``threads``.
 
     The backends filter their matches through this, so that whatever narrows
-    ``Thread.objects.visible_to`` (memberships today, circles later) narrows
-    search too.
+    ``Thread.objects.visible_to`` (memberships, circles) narrows search too.
+    It is a correlated ``EXISTS`` on the thread's primary key, so its cost
+    follows the number of matches, not the size of the community.
     """
-    ids = threads.order_by().values("pk")
-    sql, params = ids.query.get_compiler(using=threads.db).as_sql()
-    return sql, tuple(params)
+    one = threads.order_by().filter(pk=RawSQL(thread_id, ())).values("pk")
+    sql, params = one.query.get_compiler(using=threads.db).as_sql()
+    return f"EXISTS ({sql})", list(params)

@@ -1,7 +1,9 @@
 """Search on PostgreSQL: a documents table with a stored, weighted tsvector.
 
-``search_document.document`` is a generated column (title weight A, body B,
-quoted lines D) with a GIN index. Triggers upsert documents through two SQL
+A document's primary key is ``2 * thread.id`` for a thread and
+``2 * reply.id + 1`` for a reply; ``thread_id`` is indexed, so a thread's
+documents are found together. ``document`` is a generated column (title
+weight A, body B, quoted lines D) with a GIN index. Triggers upsert documents through two SQL
 functions, ``practica_search_index_threads(ids)`` and
 ``practica_search_index_replies(ids)``, which the rebuild uses too, so there
 is one definition of what a document holds. Inserts and deletes fire once per
@@ -15,11 +17,13 @@ that both give the same text.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 
 from practica.exchange.models import Reply, Thread
-from practica.search.backends import DocMatch, subquery_sql
+from practica.search.backends import DocMatch, Document, visible_thread_sql
 from practica.search.query import ParsedQuery
 from practica.search.text import (
     MARK_END,
@@ -162,7 +166,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION practica_search_threads_deleted() RETURNS trigger
 LANGUAGE plpgsql AS $$ BEGIN
-    DELETE FROM {TABLE} WHERE key IN (SELECT id * 2 FROM old_rows);
+    DELETE FROM {TABLE} WHERE thread_id IN (SELECT id FROM old_rows);
     RETURN NULL;
 END $$;
 
@@ -268,8 +272,8 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             self._drop(cursor)
 
-    def _drop(self, cursor: object) -> None:
-        execute = cursor.execute  # type: ignore[attr-defined]
+    def _drop(self, cursor: Any) -> None:
+        execute = cursor.execute
         for name, table in _TRIGGERS.items():
             execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         execute(f"DROP TABLE IF EXISTS {TABLE}")
@@ -285,13 +289,13 @@ class PostgresBackend:
             row = cursor.fetchone()
         return row is not None and row[0] == len(_TRIGGERS)
 
-    def clear_community(self, connection: BaseDatabaseWrapper, *, community_id: int) -> None:
+    def tidy(self, connection: BaseDatabaseWrapper) -> None:
+        # The planner chooses how to join matches to visible threads from these
+        # statistics; stale ones (a table last analysed when empty) make it
+        # pick plans that are quadratic in the number of matches.
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {TABLE} WHERE thread_id IN "
-                f"(SELECT id FROM {_THREADS} WHERE community_id = %s)",
-                [community_id],
-            )
+            for table in (TABLE, _THREADS, _REPLIES):
+                cursor.execute(f"ANALYZE {table}")
 
     def index_range(
         self, connection: BaseDatabaseWrapper, *, community_id: int, first_id: int, last_id: int
@@ -299,6 +303,7 @@ class PostgresBackend:
         in_range = f"SELECT id FROM {_THREADS} WHERE community_id = %s AND id BETWEEN %s AND %s"
         args = [community_id, first_id, last_id]
         with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE thread_id IN ({in_range})", args)
             cursor.execute(f"SELECT practica_search_index_threads(ARRAY({in_range}))", args)
             cursor.execute(
                 "SELECT practica_search_index_replies(ARRAY("
@@ -315,46 +320,51 @@ class PostgresBackend:
         limit: int,
         offset: int,
     ) -> tuple[list[DocMatch], int]:
-        threads_sql, threads_params = subquery_sql(threads)
+        visible, visible_params = visible_thread_sql(threads, thread_id="best.thread_id")
         tsquery, query_params = to_tsquery_sql(query)
-        matched = f"""
-            WITH q AS (SELECT {tsquery} AS query)
-            SELECT d.thread_id, d.reply_id,
-                ts_rank_cd('{WEIGHTS}', d.document, q.query, {NORMALISATION}) AS score
-            FROM {TABLE} d, q
-            WHERE d.document @@ q.query AND d.thread_id IN ({threads_sql})"""
-        sql = f"""
-            WITH matched AS ({matched}), best AS (
-                SELECT DISTINCT ON (thread_id) thread_id, reply_id, score FROM matched
-                ORDER BY thread_id, score DESC, reply_id IS NOT NULL, reply_id
-            )
+        # The best document of each thread wins; ties go to the thread itself.
+        best = f"""
+            WITH q AS (SELECT {tsquery} AS query), best AS (
+                SELECT DISTINCT ON (d.thread_id) d.thread_id, d.reply_id,
+                    ts_rank_cd('{WEIGHTS}', d.document, q.query, {NORMALISATION}) AS score
+                FROM {TABLE} d, q
+                WHERE d.document @@ q.query
+                ORDER BY d.thread_id, score DESC, d.reply_id NULLS FIRST
+            )"""
+        page = f"""{best}
             SELECT thread_id, reply_id, score, COUNT(*) OVER () AS total
-            FROM best ORDER BY score DESC, thread_id DESC
+            FROM best WHERE {visible}
+            ORDER BY score DESC, thread_id DESC
             LIMIT %s OFFSET %s"""
+        args = [*query_params, *visible_params]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*query_params, *threads_params, limit, offset])
+            cursor.execute(page, [*args, limit, offset])
             rows = cursor.fetchall()
             if rows or offset == 0:
                 total = rows[0][3] if rows else 0
             else:
-                cursor.execute(
-                    f"SELECT COUNT(DISTINCT thread_id) FROM ({matched}) AS m",
-                    [*query_params, *threads_params],
-                )
+                cursor.execute(f"{best} SELECT COUNT(*) FROM best WHERE {visible}", args)
                 total = cursor.fetchone()[0]
         matches = [DocMatch(thread_id=t, reply_id=r, score=float(s)) for t, r, s, _ in rows]
         return matches, int(total)
 
     def snippets(
-        self, connection: BaseDatabaseWrapper, *, query: ParsedQuery, keys: list[int]
-    ) -> dict[int, str]:
-        if not keys:
+        self, connection: BaseDatabaseWrapper, *, query: ParsedQuery, matches: list[DocMatch]
+    ) -> dict[Document, str]:
+        if not matches:
             return {}
+        by_key = {_key(m.document): m.document for m in matches}
         tsquery, query_params = to_tsquery_sql(query)
         sql = f"""
             WITH q AS (SELECT {tsquery} AS query)
             SELECT d.key, ts_headline('{CONFIG}', d.body, q.query, %s)
             FROM {TABLE} d, q WHERE d.key = ANY(%s)"""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*query_params, HEADLINE_OPTIONS, keys])
-            return {int(key): text or "" for key, text in cursor.fetchall()}
+            cursor.execute(sql, [*query_params, HEADLINE_OPTIONS, list(by_key)])
+            return {by_key[int(key)]: text or "" for key, text in cursor.fetchall()}
+
+
+def _key(document: Document) -> int:
+    """The primary key of a document: even for threads, odd for replies."""
+    thread_id, reply_id = document
+    return 2 * thread_id if reply_id is None else 2 * reply_id + 1

@@ -2,8 +2,15 @@
 
 The FTS5 table keeps its own copy of the cleaned text (not an external-content
 table), so ``snippet()`` works and the index can be rebuilt without touching
-the source rows. Document keys are FTS5 rowids. ``porter unicode61`` folds
-case and accents and reduces English words to their stems.
+the source rows. ``porter unicode61`` folds case and accents and reduces
+English words to their stems.
+
+A document's rowid says whose it is: ``thread_id * 2**32 + reply_id`` (0 for
+the thread itself). Reading a column of an FTS5 row costs a lookup per match,
+reading its rowid costs nothing, so ranking and grouping by thread never
+leave the index; and all documents of a thread form one rowid range, which
+triggers and the rebuild delete in one step. Thread ids must stay below 2**31
+and reply ids below 2**32, far beyond what one SQLite file holds.
 
 The triggers call ``practica_search_text`` and ``practica_search_quoted``,
 Python functions registered on every connection Django opens
@@ -14,11 +21,13 @@ function"; Practica never writes that way.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 
 from practica.exchange.models import Reply, Thread
-from practica.search.backends import DocMatch, subquery_sql
+from practica.search.backends import DocMatch, Document, visible_thread_sql
 from practica.search.query import Item, ParsedQuery
 from practica.search.text import MARK_END, MARK_START, indexed_text, quoted_text
 
@@ -27,6 +36,8 @@ TABLE = "search_document"
 WEIGHTS = "10.0, 1.0, 0.2"
 SNIPPET_TOKENS = 28
 STORY_PARTS = ("body", "context", "what_happened", "learned", "differently")
+SPAN = 4294967296  # 2**32 rowids per thread
+LAST = SPAN - 1
 
 _THREADS = Thread._meta.db_table
 _REPLIES = Reply._meta.db_table
@@ -40,8 +51,8 @@ _TRIGGERS = (
 )
 
 
-def register_functions(dbapi_connection: object) -> None:
-    create = dbapi_connection.create_function  # type: ignore[attr-defined]
+def register_functions(dbapi_connection: Any) -> None:
+    create = dbapi_connection.create_function
     create("practica_search_text", 1, indexed_text, deterministic=True)
     create("practica_search_quoted", 1, quoted_text, deterministic=True)
 
@@ -53,59 +64,63 @@ def _thread_text(row: str) -> str:
 def _thread_values(row: str) -> str:
     text = _thread_text(row)
     return (
-        f"{row}.id * 2, {row}.title, practica_search_text({text}), "
-        f"practica_search_quoted({text}), {row}.id, NULL"
+        f"{row}.id * {SPAN}, {row}.title, practica_search_text({text}), "
+        f"practica_search_quoted({text})"
     )
 
 
 def _reply_values(row: str) -> str:
     return (
-        f"{row}.id * 2 + 1, '', practica_search_text({row}.body), "
-        f"practica_search_quoted({row}.body), {row}.thread_id, {row}.id"
+        f"{row}.thread_id * {SPAN} + {row}.id, '', practica_search_text({row}.body), "
+        f"practica_search_quoted({row}.body)"
     )
 
 
-_COLUMNS = f"INSERT INTO {TABLE} (rowid, title, body, quoted, thread_id, reply_id)"
+def _whole_thread(thread_id: str) -> str:
+    return f"rowid BETWEEN {thread_id} * {SPAN} AND {thread_id} * {SPAN} + {LAST}"
+
+
+_INSERT = f"INSERT INTO {TABLE} (rowid, title, body, quoted)"
 _THREAD_CHANGED = " OR ".join(
-    f"old.{name} IS NOT new.{name}" for name in ("title", *STORY_PARTS, "id")
+    f"old.{name} IS NOT new.{name}" for name in ("id", "title", *STORY_PARTS)
 )
 
 CREATE_TABLE = f"""
 CREATE VIRTUAL TABLE {TABLE} USING fts5(
-    title, body, quoted, thread_id UNINDEXED, reply_id UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    title, body, quoted, tokenize = 'porter unicode61 remove_diacritics 2'
 )"""
 
-# Every insert first deletes the key, so that a stale document (left by a
+# Every insert first deletes its rowid, so that a stale document (left by a
 # write made while the triggers were missing) can never make a write fail.
 CREATE_TRIGGERS = [
     f"""CREATE TRIGGER search_thread_insert AFTER INSERT ON {_THREADS} BEGIN
-        DELETE FROM {TABLE} WHERE rowid = new.id * 2;
-        {_COLUMNS} VALUES ({_thread_values("new")});
+        DELETE FROM {TABLE} WHERE rowid = new.id * {SPAN};
+        {_INSERT} VALUES ({_thread_values("new")});
     END""",
     f"""CREATE TRIGGER search_thread_update
         AFTER UPDATE OF id, title, {", ".join(STORY_PARTS)} ON {_THREADS}
         WHEN {_THREAD_CHANGED} BEGIN
-        DELETE FROM {TABLE} WHERE rowid = old.id * 2;
-        DELETE FROM {TABLE} WHERE rowid = new.id * 2;
-        {_COLUMNS} VALUES ({_thread_values("new")});
+        DELETE FROM {TABLE} WHERE rowid = old.id * {SPAN};
+        DELETE FROM {TABLE} WHERE rowid = new.id * {SPAN};
+        {_INSERT} VALUES ({_thread_values("new")});
     END""",
+    # Its replies' documents go too, even if their own triggers never ran.
     f"""CREATE TRIGGER search_thread_delete AFTER DELETE ON {_THREADS} BEGIN
-        DELETE FROM {TABLE} WHERE rowid = old.id * 2;
+        DELETE FROM {TABLE} WHERE {_whole_thread("old.id")};
     END""",
     f"""CREATE TRIGGER search_reply_insert AFTER INSERT ON {_REPLIES} BEGIN
-        DELETE FROM {TABLE} WHERE rowid = new.id * 2 + 1;
-        {_COLUMNS} VALUES ({_reply_values("new")});
+        DELETE FROM {TABLE} WHERE rowid = new.thread_id * {SPAN} + new.id;
+        {_INSERT} VALUES ({_reply_values("new")});
     END""",
     f"""CREATE TRIGGER search_reply_update AFTER UPDATE OF id, body, thread_id ON {_REPLIES}
         WHEN old.id IS NOT new.id OR old.body IS NOT new.body
             OR old.thread_id IS NOT new.thread_id BEGIN
-        DELETE FROM {TABLE} WHERE rowid = old.id * 2 + 1;
-        DELETE FROM {TABLE} WHERE rowid = new.id * 2 + 1;
-        {_COLUMNS} VALUES ({_reply_values("new")});
+        DELETE FROM {TABLE} WHERE rowid = old.thread_id * {SPAN} + old.id;
+        DELETE FROM {TABLE} WHERE rowid = new.thread_id * {SPAN} + new.id;
+        {_INSERT} VALUES ({_reply_values("new")});
     END""",
     f"""CREATE TRIGGER search_reply_delete AFTER DELETE ON {_REPLIES} BEGIN
-        DELETE FROM {TABLE} WHERE rowid = old.id * 2 + 1;
+        DELETE FROM {TABLE} WHERE rowid = old.thread_id * {SPAN} + old.id;
     END""",
 ]
 
@@ -127,10 +142,16 @@ def to_fts5(query: ParsedQuery) -> str:
     return expression
 
 
+def _rowid(document: Document) -> int:
+    thread_id, reply_id = document
+    return thread_id * SPAN + (reply_id or 0)
+
+
 class SqliteBackend:
     vendor = "sqlite"
 
     def install(self, connection: BaseDatabaseWrapper, *, fresh: bool = False) -> None:
+        connection.ensure_connection()
         register_functions(connection.connection)
         with connection.cursor() as cursor:
             if fresh:
@@ -147,10 +168,10 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             self._drop(cursor)
 
-    def _drop(self, cursor: object) -> None:
+    def _drop(self, cursor: Any) -> None:
         for name in _TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")  # type: ignore[attr-defined]
-        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")  # type: ignore[attr-defined]
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
     def has_triggers(self, connection: BaseDatabaseWrapper) -> bool:
         with connection.cursor() as cursor:
@@ -162,33 +183,32 @@ class SqliteBackend:
             row = cursor.fetchone()
         return row is not None and row[0] == len(_TRIGGERS)
 
-    def clear_community(self, connection: BaseDatabaseWrapper, *, community_id: int) -> None:
+    def tidy(self, connection: BaseDatabaseWrapper) -> None:
+        # One merged b-tree per term instead of one segment per batch.
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {TABLE} WHERE thread_id IN "
-                f"(SELECT id FROM {_THREADS} WHERE community_id = %s)",
-                [community_id],
-            )
+            cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
 
     def index_range(
         self, connection: BaseDatabaseWrapper, *, community_id: int, first_id: int, last_id: int
     ) -> None:
+        connection.ensure_connection()
         register_functions(connection.connection)
         in_range = f"SELECT id FROM {_THREADS} WHERE community_id = %s AND id BETWEEN %s AND %s"
         args = [community_id, first_id, last_id]
         with connection.cursor() as cursor:
+            # Ids in the range may belong to other communities: only ours are cleared.
             cursor.execute(
-                f"DELETE FROM {TABLE} WHERE rowid IN (SELECT id * 2 FROM ({in_range}) "
-                f"UNION ALL SELECT id * 2 + 1 FROM {_REPLIES} WHERE thread_id IN ({in_range}))",
-                args + args,
+                f"DELETE FROM {TABLE} WHERE rowid BETWEEN %s AND %s "
+                f"AND rowid / {SPAN} IN ({in_range})",
+                [first_id * SPAN, last_id * SPAN + LAST, *args],
             )
             cursor.execute(
-                f"{_COLUMNS} SELECT {_thread_values('t')} FROM {_THREADS} t "
+                f"{_INSERT} SELECT {_thread_values('t')} FROM {_THREADS} t "
                 "WHERE t.community_id = %s AND t.id BETWEEN %s AND %s",
                 args,
             )
             cursor.execute(
-                f"{_COLUMNS} SELECT {_reply_values('r')} FROM {_REPLIES} r "
+                f"{_INSERT} SELECT {_reply_values('r')} FROM {_REPLIES} r "
                 f"WHERE r.thread_id IN ({in_range})",
                 args,
             )
@@ -202,48 +222,50 @@ class SqliteBackend:
         limit: int,
         offset: int,
     ) -> tuple[list[DocMatch], int]:
-        threads_sql, threads_params = subquery_sql(threads)
+        visible, visible_params = visible_thread_sql(threads, thread_id="best.thread_id")
         # bm25() is lower for better matches; its negation reads as a score.
-        sql = f"""
+        # The best document of each thread wins; ties go to the thread itself.
+        best = f"""
             WITH matched AS (
-                SELECT thread_id, reply_id, -bm25({TABLE}, {WEIGHTS}) AS score
-                FROM {TABLE}
-                WHERE {TABLE} MATCH %s AND thread_id IN ({threads_sql})
-            ), ranked AS (
+                SELECT rowid / {SPAN} AS thread_id, rowid & {LAST} AS reply_id,
+                    -bm25({TABLE}, {WEIGHTS}) AS score
+                FROM {TABLE} WHERE {TABLE} MATCH %s
+            ), best AS (
                 SELECT thread_id, reply_id, score, ROW_NUMBER() OVER (
-                    PARTITION BY thread_id ORDER BY score DESC, reply_id IS NOT NULL, reply_id
+                    PARTITION BY thread_id ORDER BY score DESC, reply_id
                 ) AS place
                 FROM matched
-            )
+            )"""
+        page = f"""{best}
             SELECT thread_id, reply_id, score, COUNT(*) OVER () AS total
-            FROM ranked WHERE place = 1
+            FROM best WHERE place = 1 AND {visible}
             ORDER BY score DESC, thread_id DESC
             LIMIT %s OFFSET %s"""
+        args = [to_fts5(query), *visible_params]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [to_fts5(query), *threads_params, limit, offset])
+            cursor.execute(page, [*args, limit, offset])
             rows = cursor.fetchall()
             if rows or offset == 0:
                 total = rows[0][3] if rows else 0
             else:
                 cursor.execute(
-                    f"SELECT COUNT(DISTINCT thread_id) FROM {TABLE} "
-                    f"WHERE {TABLE} MATCH %s AND thread_id IN ({threads_sql})",
-                    [to_fts5(query), *threads_params],
+                    f"{best} SELECT COUNT(*) FROM best WHERE place = 1 AND {visible}", args
                 )
                 total = cursor.fetchone()[0]
-        matches = [DocMatch(thread_id=t, reply_id=r, score=float(s)) for t, r, s, _ in rows]
+        matches = [DocMatch(thread_id=t, reply_id=r or None, score=float(s)) for t, r, s, _ in rows]
         return matches, int(total)
 
     def snippets(
-        self, connection: BaseDatabaseWrapper, *, query: ParsedQuery, keys: list[int]
-    ) -> dict[int, str]:
-        if not keys:
+        self, connection: BaseDatabaseWrapper, *, query: ParsedQuery, matches: list[DocMatch]
+    ) -> dict[Document, str]:
+        if not matches:
             return {}
-        placeholders = ", ".join(["%s"] * len(keys))
+        by_rowid = {_rowid(m.document): m.document for m in matches}
+        placeholders = ", ".join(["%s"] * len(by_rowid))
         sql = (
             f"SELECT rowid, snippet({TABLE}, 1, %s, %s, '…', {SNIPPET_TOKENS}) FROM {TABLE} "
             f"WHERE {TABLE} MATCH %s AND rowid IN ({placeholders})"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [MARK_START, MARK_END, to_fts5(query), *keys])
-            return {int(key): text or "" for key, text in cursor.fetchall()}
+            cursor.execute(sql, [MARK_START, MARK_END, to_fts5(query), *by_rowid])
+            return {by_rowid[int(rowid)]: text or "" for rowid, text in cursor.fetchall()}

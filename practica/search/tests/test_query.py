@@ -76,3 +76,9 @@ def test_long_input_is_cut_to_a_bounded_number_of_items():
 
 def test_a_word_both_sought_and_excluded_is_sought():
     assert parse_query("bread -bread").text() == "bread"
+
+
+def test_little_words_are_left_out_unless_they_are_all_there_is():
+    assert parse_query("how to feed the starter").text() == "feed starter"
+    assert parse_query("the").text() == "the"
+    assert parse_query('"the starter" -the').text() == '"the starter"'

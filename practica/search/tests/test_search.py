@@ -249,3 +249,8 @@ def test_unicode_words_are_found(write):
     write.thread("Pain au levain", "Un levain de café et de seigle. 日本語 Ωμέγα")
     assert write.titles("café") == ["Pain au levain"]
     assert write.titles("Ωμέγα") == ["Pain au levain"]
+
+
+def test_a_question_in_plain_words_finds_threads_that_say_it_differently(write):
+    write.thread("Feeding schedule for a rye starter", "Twice daily.")
+    assert write.titles("how do I feed the starter?") == ["Feeding schedule for a rye starter"]
