@@ -25,6 +25,7 @@ from practica.exchange.forms import (
     ThreadEditForm,
 )
 from practica.exchange.models import Reply, Thread, ThreadKind
+from practica.exchange.panels import panels_for
 from practica.exchange.pages import (
     ThreadPage,
     may_edit,
@@ -64,6 +65,7 @@ def _render_thread(
         "page": page,
         "thread": page.thread,
         "reply_form": ReplyForm(),
+        "panels": panels_for("thread"),
         **extra,
     }
     return render(request, "exchange/thread.html", context, status=status)
@@ -91,6 +93,7 @@ def thread_create_view(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "kind_help": KIND_HELP,
         "story_parts": STORY_PARTS,
+        "panels": panels_for("compose"),
     }
     return render(
         request, "exchange/thread_create.html", context, status=422 if form.errors else 200

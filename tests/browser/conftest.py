@@ -8,6 +8,8 @@ Fixtures:
 - ``new_page(width=1280, height=900)``: a page in a fresh context (its own cookies),
   pointed at the live server, so each person in a story has their own session.
 - ``screenshot(page, name)``: a full-page PNG under test-output/screenshots/.
+- ``accessibility_problems(page)``: what axe-core (vendored, test-only) finds against
+  WCAG 2.1 A and AA on the page as it is now, one line per problem and element.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # The machine is shared; allow slow responses without making failures slow to show.
 TIMEOUT_MS = 20_000
 
@@ -90,3 +94,19 @@ def screenshot() -> Callable[[Any, str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture
+def accessibility_problems() -> Callable[[Any], list[str]]:
+    def check(page: Any) -> list[str]:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} at {' '.join(node['target'])}"
+            for v in result["violations"]
+            for node in v["nodes"]
+        ]
+
+    return check

@@ -37,8 +37,13 @@ def photograph(page: Any, screenshot: Any, name: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
+def check_accessible(page: Any, accessibility_problems: Any) -> None:
+    problems = accessibility_problems(page)
+    assert not problems, f"{page.url}:\n" + "\n".join(problems)
+
+
 def test_two_people_ask_answer_accept_acknowledge_search_and_tell_a_story(
-    new_page: Any, screenshot: Any
+    new_page: Any, screenshot: Any, accessibility_problems: Any
 ) -> None:
     ada = new_page()
     ada.goto("/")
@@ -98,6 +103,7 @@ def test_two_people_ask_answer_accept_acknowledge_search_and_tell_a_story(
     expect(ben.get_by_text("1 person says this helped")).to_be_visible()
     assert ben.evaluate("window.__stillHere") is True
     photograph(ben, screenshot, "thread")
+    check_accessible(ben, accessibility_problems)
 
     # Search finds the thread.
     ben.goto("/c/brewers/search/?q=stout")
@@ -126,6 +132,7 @@ def test_two_people_ask_answer_accept_acknowledge_search_and_tell_a_story(
         expect(ada.get_by_role("heading", level=2, name=heading, exact=True)).to_be_visible()
     expect(ada.get_by_text("It stayed cloudy for six weeks.")).to_be_visible()
     photograph(ada, screenshot, "story")
+    check_accessible(ada, accessibility_problems)
 
     # Ben says the story helped him too.
     ben.goto(ada.url)
@@ -136,13 +143,16 @@ def test_two_people_ask_answer_accept_acknowledge_search_and_tell_a_story(
     ben.goto("/")
     expect(ben.get_by_role("link", name="Home Brewers")).to_be_visible()
     photograph(ben, screenshot, "home")
+    check_accessible(ben, accessibility_problems)
     ben.goto("/c/brewers/")
     expect(ben.get_by_role("link", name=QUESTION)).to_be_visible()
     expect(ben.get_by_role("link", name=STORY)).to_be_visible()
     photograph(ben, screenshot, "community")
+    check_accessible(ben, accessibility_problems)
     ben.goto("/people/ada/")
     expect(ben.locator(".figures")).to_contain_text("Helped others")
     expect(ben.locator(".figures div").filter(has_text="Helped others").locator("dd")).to_have_text(
         "2"
     )
     photograph(ben, screenshot, "profile")
+    check_accessible(ben, accessibility_problems)

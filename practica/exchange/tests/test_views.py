@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from practica.exchange.models import Acknowledgement, Reply, Thread, ThreadKind
+from practica.exchange.panels import _PANELS, ThreadPanel, register_panel
 from practica.exchange.services import (
     acknowledgement_create,
     reply_accept,
@@ -449,3 +450,35 @@ def test_accepting_a_comment_says_why_it_cannot_be_done(client, people):
     assert "Accept an answer, not a comment on one." in response.content.decode()
     thread.refresh_from_db()
     assert thread.accepted_reply_id is None
+
+
+@pytest.fixture
+def probe_panels(settings):
+    """Two panels registered as another app would, with templates held in memory."""
+    engine = dict(settings.TEMPLATES[0])
+    options = dict(engine["OPTIONS"])
+    options["loaders"] = [
+        (
+            "django.template.loaders.locmem.Loader",
+            {
+                "probe/thread.html": '<aside id="probe">About {{ thread.title }}</aside>',
+                "probe/compose.html": '<aside id="probe">Composing in {{ community.name }}</aside>',
+            },
+        ),
+        "django.template.loaders.filesystem.Loader",
+        "django.template.loaders.app_directories.Loader",
+    ]
+    engine.update(APP_DIRS=False, OPTIONS=options)
+    settings.TEMPLATES = [engine]
+    register_panel(ThreadPanel(key="probe-t", template="probe/thread.html", where="thread"))
+    register_panel(ThreadPanel(key="probe-c", template="probe/compose.html", where="compose"))
+    yield
+    _PANELS.pop("probe-t", None)
+    _PANELS.pop("probe-c", None)
+
+
+def test_other_apps_add_panels_beside_a_thread_and_its_compose_form(client, people, probe_panels):
+    thread = question(people)
+    assert '<aside id="probe">About How deep' in client.get(thread_url(thread)).content.decode()
+    compose = as_(client, people.member).get(new_thread_url(people.community)).content.decode()
+    assert '<aside id="probe">Composing in Urban Growers</aside>' in compose
