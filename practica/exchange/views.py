@@ -25,7 +25,6 @@ from practica.exchange.forms import (
     ThreadEditForm,
 )
 from practica.exchange.models import Reply, Thread, ThreadKind
-from practica.exchange.panels import panels_for
 from practica.exchange.pages import (
     ThreadPage,
     may_edit,
@@ -36,6 +35,7 @@ from practica.exchange.pages import (
     thread_reply_get,
     thread_with_viewer,
 )
+from practica.exchange.panels import panels_for
 from practica.exchange.services import (
     acknowledgement_create,
     reply_accept,
