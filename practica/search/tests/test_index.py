@@ -160,3 +160,26 @@ def test_postgres_cleans_text_as_python_does(raw):
 
 def test_the_backend_matches_the_database(db):
     assert backend_for(connection).vendor == connection.vendor
+
+
+def test_migrating_puts_back_triggers_that_a_table_rebuild_dropped(write):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TRIGGER search_reply_update"
+            + (" ON exchange_reply" if connection.vendor == "postgresql" else "")
+        )
+    assert not backend_for(connection).has_triggers(connection)
+    search = apps.get_app_config("search")
+    post_migrate.send(
+        sender=search,
+        app_config=search,
+        verbosity=0,
+        interactive=False,
+        using=connection.alias,
+        apps=apps,
+        plan=[],
+    )
+    assert backend_for(connection).has_triggers(connection)

@@ -87,3 +87,21 @@ def test_filters_and_pages_carry_over(client, write, settings):
     second = client.get(url(q="rye", tag="bread", page="2")).content.decode()
     assert second.count('class="thread-item search-result"') == 1
     assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_the_number_of_queries_does_not_grow_with_the_results(client, write, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.member)
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(q="rye")).status_code == 200
+        return len(captured)
+
+    write.reply(write.thread("Rye 0", "rye", author=people.newcomer), "rye too")
+    few = queries_for_page()
+    for n in range(1, 6):
+        write.reply(write.thread(f"Rye {n}", "rye", author=people.newcomer), "rye again")
+    assert queries_for_page() == few
