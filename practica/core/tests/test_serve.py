@@ -44,6 +44,15 @@ def test_serve_refuses_a_port_that_is_not_a_number() -> None:
         call_command("serve", "--port", "eighty")
 
 
+def test_serve_refuses_a_port_that_is_already_taken() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(CommandError, match=f"port {port} on 127.0.0.1 is already in use"):
+            call_command("serve", "--port", str(port))
+
+
 def test_gunicorn_runs_practicas_wsgi_application_on_the_given_address() -> None:
     argv = gunicorn_argv(host="0.0.0.0", port=8123, workers=3, timeout=45)
     assert argv[1:3] == ["-m", "gunicorn"]

@@ -8,8 +8,10 @@ server is needed.
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -61,6 +63,18 @@ def check_arguments(*, host: str, port: int, workers: int, timeout: int) -> None
         raise CommandError(f"--timeout must be at least 1 second, got {timeout}")
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port`` (gunicorn would retry, then fail)."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
 def unapplied_migrations() -> int | None:
     """How many migrations the database still lacks; ``None`` when it cannot be asked."""
     try:
@@ -94,6 +108,11 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         workers, timeout = options["workers"], options["timeout"]
         check_arguments(host=host, port=port, workers=workers, timeout=timeout)
+        if port_in_use(host, port):
+            raise CommandError(
+                f"port {port} on {host} is already in use: stop what runs there, "
+                "or choose another port with --port (make demo PORT=...)"
+            )
         if importlib.util.find_spec("gunicorn") is None:
             raise CommandError("gunicorn is not installed here: pip install -r requirements.txt")
         missing = unapplied_migrations()
