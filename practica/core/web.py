@@ -10,10 +10,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
@@ -46,6 +48,26 @@ def domain_errors(view: View) -> View:
         except PracticaError as exc:
             context = {"message": sentence(exc.message)}
             return render(request, "core/problem.html", context, status=exc.status)
+
+    return cast(View, wrapper)
+
+
+def login_required_htmx(view: View) -> View:
+    """Like ``login_required``, but an htmx request is sent to the login page as a whole.
+
+    Following the redirect inside htmx would paste the login page into a button.
+    """
+    guarded = login_required(view)
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and is_htmx(request):
+            back = request.headers.get("HX-Current-URL", "")
+            path = urlsplit(back).path if back else ""
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = redirect_to_login(path or "/").url
+            return response
+        return guarded(request, *args, **kwargs)
 
     return cast(View, wrapper)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from practica.accounts.models import User
 from practica.communities.pages import viewer_of_content
 from practica.core.errors import Conflict, NotAllowed, PracticaError
-from practica.core.web import domain_errors, form_error, is_htmx, sentence
+from practica.core.web import domain_errors, form_error, is_htmx, login_required_htmx, sentence
 from practica.exchange.forms import (
     KIND_HELP,
     STORY_PARTS,
@@ -261,7 +261,7 @@ def _helped_response(request: HttpRequest, thread: Thread, reply: Reply | None) 
     return render(request, "exchange/_helped.html", context, status=status)
 
 
-@login_required
+@login_required_htmx
 @require_POST
 @domain_errors
 def reply_helped(request: HttpRequest, slug: str, thread_id: int, reply_id: int) -> HttpResponse:
@@ -270,7 +270,7 @@ def reply_helped(request: HttpRequest, slug: str, thread_id: int, reply_id: int)
     return _helped_response(request, thread, reply)
 
 
-@login_required
+@login_required_htmx
 @require_POST
 @domain_errors
 def story_helped(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:

@@ -482,3 +482,15 @@ def test_other_apps_add_panels_beside_a_thread_and_its_compose_form(client, peop
     assert '<aside id="probe">About How deep' in client.get(thread_url(thread)).content.decode()
     compose = as_(client, people.member).get(new_thread_url(people.community)).content.decode()
     assert '<aside id="probe">Composing in Urban Growers</aside>' in compose
+
+
+def test_an_htmx_click_after_the_session_ended_goes_to_the_login_page(client, people):
+    thread = question(people)
+    answer = reply_create(thread=thread, author=people.steward, body="Forty.")
+    url = reverse("exchange:reply_helped", args=["growers", thread.pk, answer.pk])
+    response = client.post(
+        url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver" + thread_url(thread)
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"/accounts/login/?next={thread_url(thread)}"
+    assert not Acknowledgement.objects.exists()
