@@ -50,7 +50,10 @@ def related_partial(request: HttpRequest, slug: str) -> HttpResponse:
     """ "Lived before": for the compose form (``q``) or a thread page (``thread``)."""
     viewer = viewer_of_content(slug=slug, user=request.user)
     thread = _thread_in(request, viewer.community.pk)
-    text = request.GET.get("q", "").strip() or (thread_query(thread) if thread else "")
+    typed = request.GET.get("q") or " ".join(
+        [request.GET.get("title", ""), request.GET.get("body", "")]
+    )
+    text = typed.strip() or (thread_query(thread) if thread else "")
     # Two letters match too much to be useful: keep inviting the person to type.
     searched = len(text) >= MIN_QUERY
     context = {**viewer.context(), "thread": thread, "q": text if searched else "", "items": [],

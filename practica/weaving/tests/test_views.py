@@ -108,3 +108,20 @@ def test_notifications_page_lists_and_marks_read(brewers: Brewers) -> None:
     assert Notification.objects.get(pk=note.pk).is_read
     assert client_for(brewers.yuri).post(f"/notifications/{note.pk}/").status_code == 404
     assert client_for().get("/notifications/").status_code == 302
+
+
+def test_the_thread_page_and_the_compose_form_carry_the_weaving_panels(brewers: Brewers) -> None:
+    thread_page = client_for(brewers.hana).get(f"/c/brewers/t/{brewers.yeast.pk}/")
+    html = thread_page.content.decode()
+    assert f'hx-get="/c/brewers/related/?thread={brewers.yeast.pk}"' in html
+    assert f'hx-get="/c/brewers/experts/?thread={brewers.yeast.pk}"' in html
+    compose = client_for(brewers.hana).get("/c/brewers/t/new/")
+    html = compose.content.decode()
+    assert "keyup changed delay:400ms from:[name=title]" in html
+
+
+def test_compose_suggestions_read_the_title_and_body_fields(brewers: Brewers) -> None:
+    page = client_for(brewers.hana).get(
+        "/c/brewers/related/", {"title": "Yeast", "body": "fermenting stopped"}, headers=HTMX
+    )
+    assert "My yeast stopped fermenting early" in page.content.decode()
