@@ -1,0 +1,310 @@
+"""The one adapter from the database to the compass's arrays.
+
+It reads threads, replies, tags, links and ledger events of one community with
+``values_list`` in keyset-paginated chunks (the id is the cursor), converting
+times to epoch seconds in the database, and builds an
+:class:`~practica.compass.analysis.activity.Activity`. System accounts and
+unknown authors become ``-1``: they are not people the compass counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Expression,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from practica.accounts.models import User
+from practica.compass.analysis.activity import (
+    EVENT_VERBS,
+    KIND_CODE,
+    NOBODY,
+    PERSPECTIVES,
+    VERB_CODE,
+    Activity,
+)
+from practica.exchange.models import Reply, Tag, Thread, ThreadLink
+from practica.ledger.models import LedgerEvent, Verb
+
+CHUNK = 50_000
+#: Profile fields read for each perspective, in ``PERSPECTIVES`` order.
+PERSPECTIVE_FIELDS = ("sector", "discipline", "region", "role_in_practice")
+assert len(PERSPECTIVE_FIELDS) == len(PERSPECTIVES)
+
+
+class Epoch(Func):
+    """Whole seconds since 1970 (UTC), computed by the database: no datetime objects."""
+
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # '%%%%' survives two rounds of %-formatting (the template, then the parameters).
+        return self.as_sql(
+            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)"
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s)) AS BIGINT)",
+        )
+
+
+def _or_zero(name: str) -> Expression:
+    return Coalesce(F(name), Value(0), output_field=BigIntegerField())
+
+
+def chunks(
+    queryset: QuerySet[Any], columns: Sequence[str | Expression], *, size: int = CHUNK
+) -> Iterator[np.ndarray]:
+    """Rows of integers in id order, ``size`` at a time; the first column is the id."""
+    names = [f"c{i}" for i in range(len(columns))]
+    annotated = queryset.annotate(
+        **{n: (F(c) if isinstance(c, str) else c) for n, c in zip(names, columns, strict=True)}
+    )
+    last = 0
+    while True:
+        rows = list(annotated.filter(pk__gt=last).order_by("pk").values_list(*names)[:size])
+        if not rows:
+            return
+        yield np.array(rows, dtype=np.int64)
+        last = int(rows[-1][0])
+        if len(rows) < size:
+            return
+
+
+def _stack(parts: list[np.ndarray], width: int) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros((0, width), dtype=np.int64)
+
+
+def load_activity(community_id: int, *, chunk: int = CHUNK) -> Activity:
+    """Everything the compass reads about one community, as arrays."""
+    threads = _stack(
+        list(
+            chunks(
+                Thread.objects.filter(community_id=community_id),
+                [
+                    "pk",
+                    _or_zero("author_id"),
+                    Epoch("created_at"),
+                    _code("kind", KIND_CODE),
+                    _or_zero("accepted_reply_id"),
+                ],
+                size=chunk,
+            )
+        ),
+        5,
+    )
+    replies = _stack(
+        list(
+            chunks(
+                Reply.objects.filter(thread__community_id=community_id),
+                [
+                    "pk",
+                    "thread_id",
+                    _or_zero("parent_id"),
+                    _or_zero("author_id"),
+                    Epoch("created_at"),
+                ],
+                size=chunk,
+            )
+        ),
+        5,
+    )
+    events = _stack(
+        list(
+            chunks(
+                LedgerEvent.objects.filter(community_id=community_id, verb__in=EVENT_VERBS),
+                [
+                    "pk",
+                    _or_zero("actor_id"),
+                    _or_zero("target_id"),
+                    _code("verb", VERB_CODE),
+                    Epoch("occurred_at"),
+                    _or_zero("thread_id"),
+                ],
+                size=chunk,
+            )
+        ),
+        6,
+    )
+    return _assemble(community_id, threads, replies, events, chunk)
+
+
+def _code(field: str, codes: dict[str, int]) -> Expression:
+    """A text column turned into its small integer code in the query (-1 for anything else)."""
+    return Case(
+        *[When(**{field: name}, then=Value(code)) for name, code in codes.items()],
+        default=Value(-1),
+        output_field=BigIntegerField(),
+    )
+
+
+def _assemble(
+    community_id: int,
+    threads: np.ndarray,
+    replies: np.ndarray,
+    events: np.ndarray,
+    chunk: int,
+) -> Activity:
+    threads = threads[np.argsort(threads[:, 0], kind="stable")]
+    replies = replies[np.argsort(replies[:, 0], kind="stable")]
+    thread_ids = threads[:, 0]
+    reply_ids = replies[:, 0]
+    # People: every author and event party who is a person (not a system account).
+    raw_people = np.unique(
+        np.concatenate([threads[:, 1], replies[:, 3], events[:, 1], events[:, 2]])
+    )
+    raw_people = raw_people[raw_people > 0]
+    system = np.array(
+        sorted(User.objects.filter(is_system=True).values_list("pk", flat=True)), dtype=np.int64
+    )
+    person_ids = np.setdiff1d(raw_people, system, assume_unique=True)
+
+    def index(ids: np.ndarray) -> np.ndarray:
+        return _index_of(person_ids, ids)
+
+    reply_thread = _index_of(thread_ids, replies[:, 1])
+    thread_author = index(threads[:, 1])
+    reply_author = index(replies[:, 3])
+    parent = _index_of(reply_ids, replies[:, 2])
+    reply_target = np.where(
+        parent >= 0, reply_author[np.maximum(parent, 0)], thread_author[reply_thread]
+    )
+    resolved = _resolved_times(threads, reply_ids, replies[:, 4], events)
+    tag_names, tag_thread, tag_code = _tags(community_id, thread_ids, chunk)
+    link_from, link_to, link_time = _links(community_id, thread_ids, chunk)
+    verbs = events[:, 3]
+    keep = verbs >= 0
+    return Activity(
+        person_ids=person_ids,
+        perspectives=_perspectives(person_ids),
+        thread_ids=thread_ids,
+        thread_author=thread_author.astype(np.int32),
+        thread_time=threads[:, 2].copy(),
+        thread_kind=threads[:, 3].astype(np.int8),
+        thread_resolved_time=resolved,
+        reply_ids=reply_ids,
+        reply_thread=reply_thread.astype(np.int32),
+        reply_author=reply_author.astype(np.int32),
+        reply_target=reply_target.astype(np.int32),
+        reply_time=replies[:, 4].copy(),
+        tag_names=tag_names,
+        tag_thread=tag_thread,
+        tag_code=tag_code,
+        link_from=link_from,
+        link_to=link_to,
+        link_time=link_time,
+        event_actor=index(events[keep, 1]).astype(np.int32),
+        event_target=index(events[keep, 2]).astype(np.int32),
+        event_verb=verbs[keep].astype(np.int8),
+        event_time=events[keep, 4].copy(),
+    )
+
+
+def _index_of(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Position of each id in ``sorted_ids``, or ``NOBODY`` (-1) when absent (0 is "none")."""
+    if sorted_ids.size == 0:
+        return np.full(ids.shape[0], NOBODY, dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_ids, ids), sorted_ids.shape[0] - 1)
+    return np.where(sorted_ids[at] == ids, at, NOBODY).astype(np.int64)
+
+
+def _resolved_times(
+    threads: np.ndarray, reply_ids: np.ndarray, reply_time: np.ndarray, events: np.ndarray
+) -> np.ndarray:
+    """When each thread was resolved: its acceptance in the ledger, else its accepted reply's
+    time; -1 when it has no accepted reply."""
+    accepted = _index_of(reply_ids, threads[:, 4])
+    resolved = np.where(accepted >= 0, reply_time[np.maximum(accepted, 0)], -1)
+    is_accept = events[:, 3] == VERB_CODE[Verb.ACCEPTED]
+    if is_accept.any():
+        thread_of = _index_of(threads[:, 0], events[is_accept, 5])
+        when = events[is_accept, 4]
+        ok = (thread_of >= 0) & (accepted[np.maximum(thread_of, 0)] >= 0)
+        first = np.full(threads.shape[0], np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, thread_of[ok], when[ok])
+        has = first != np.iinfo(np.int64).max
+        resolved[has] = first[has]
+    return resolved.astype(np.int64)
+
+
+def _tags(
+    community_id: int, thread_ids: np.ndarray, chunk: int
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    tags = list(
+        Tag.objects.filter(community_id=community_id).order_by("pk").values_list("pk", "name")
+    )
+    tag_ids = np.array([t[0] for t in tags], dtype=np.int64)
+    through = Thread.tags.through
+    rows = _stack(
+        list(
+            chunks(
+                through.objects.filter(thread__community_id=community_id),
+                ["pk", "thread_id", "tag_id"],
+                size=chunk,
+            )
+        ),
+        3,
+    )
+    thread = _index_of(thread_ids, rows[:, 1])
+    code = _index_of(tag_ids, rows[:, 2])
+    ok = (thread >= 0) & (code >= 0)
+    return (
+        tuple(t[1] for t in tags),
+        thread[ok].astype(np.int32),
+        code[ok].astype(np.int32),
+    )
+
+
+def _links(
+    community_id: int, thread_ids: np.ndarray, chunk: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows = _stack(
+        list(
+            chunks(
+                ThreadLink.objects.filter(from_thread__community_id=community_id),
+                ["pk", "from_thread_id", "to_thread_id", Epoch("created_at")],
+                size=chunk,
+            )
+        ),
+        4,
+    )
+    source = _index_of(thread_ids, rows[:, 1])
+    target = _index_of(thread_ids, rows[:, 2])
+    ok = (source >= 0) & (target >= 0)
+    return source[ok].astype(np.int32), target[ok].astype(np.int32), rows[ok, 3].copy()
+
+
+def _perspectives(person_ids: np.ndarray) -> np.ndarray:
+    """Codes of each person's perspectives; people without any are not read at all."""
+    codes = np.full((person_ids.shape[0], len(PERSPECTIVE_FIELDS)), -1, dtype=np.int32)
+    said = Q()
+    for name in PERSPECTIVE_FIELDS:
+        said |= ~Q(**{name: ""})
+    vocab: list[dict[str, int]] = [{} for _ in PERSPECTIVE_FIELDS]
+    ids = person_ids.tolist()
+    for start in range(0, len(ids), 10_000):
+        batch = ids[start : start + 10_000]
+        for pk, *values in User.objects.filter(said, pk__in=batch).values_list(
+            "pk", *PERSPECTIVE_FIELDS
+        ):
+            row = int(np.searchsorted(person_ids, pk))
+            for column, value in enumerate(values):
+                key = value.strip().lower()
+                if key:
+                    codes[row, column] = vocab[column].setdefault(key, len(vocab[column]))
+    return codes

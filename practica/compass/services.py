@@ -1,0 +1,322 @@
+"""Writes of the compass: computing and storing snapshots, and the stewards' settings.
+
+A refresh reads the watermark first, loads the community's activity, computes
+everything in memory, and only then writes, in one transaction: the months
+that changed, the new watermark and the snapshot. A failure anywhere before the
+commit leaves the previous snapshot and months exactly as they were.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from practica.accounts.models import User
+from practica.communities.models import Community
+from practica.communities.selectors import is_steward
+from practica.compass.adapter import load_activity
+from practica.compass.analysis.activity import Window, to_seconds
+from practica.compass.analysis.compute import Options, run
+from practica.compass.analysis.registry import providers
+from practica.compass.analysis.rules import ARCHETYPE_LABELS, ASPIRATION_ARCHETYPE
+from practica.compass.models import CompassMonth, CompassSettings, CompassSnapshot, CompassState
+from practica.compass.selectors import settings_for, snapshot_for
+from practica.core.errors import InvalidInput, NotAllowed
+from practica.exchange.models import Reply, Thread
+from practica.ledger.models import LedgerEvent
+
+#: Snapshots kept per community and window; older ones are removed when a new one is stored.
+SNAPSHOTS_KEPT = 5
+#: ``earliest_change`` when nothing is new: every stored month stays.
+NOTHING_NEW = 2**62
+
+
+@dataclass(frozen=True)
+class Watermark:
+    last_event_id: int = 0
+    last_event_at: datetime | None = None
+    last_thread_id: int = 0
+    last_reply_id: int = 0
+    thread_count: int = 0
+    reply_count: int = 0
+
+
+@dataclass(frozen=True)
+class Refresh:
+    snapshot: CompassSnapshot
+    #: False when the stored snapshot was already up to date and nothing was computed.
+    computed: bool
+    seconds: float
+    reused_months: int = 0
+
+
+def watermark_read(*, community: Community) -> Watermark:
+    events = LedgerEvent.objects.filter(community=community)
+    last_event_id = events.aggregate(m=Max("pk"))["m"] or 0
+    last_event_at = (
+        events.filter(pk=last_event_id).values_list("occurred_at", flat=True).first()
+        if last_event_id
+        else None
+    )
+    threads = Thread.objects.filter(community=community)
+    replies = Reply.objects.filter(thread__community=community)
+    return Watermark(
+        last_event_id=last_event_id,
+        last_event_at=last_event_at,
+        last_thread_id=threads.aggregate(m=Max("pk"))["m"] or 0,
+        last_reply_id=replies.aggregate(m=Max("pk"))["m"] or 0,
+        thread_count=threads.count(),
+        reply_count=replies.count(),
+    )
+
+
+def compass_settings_update(
+    *,
+    community: Community,
+    actor: User,
+    members_see_aggregate: bool,
+    members_see_people: bool,
+    unanswered_days: int,
+) -> CompassSettings:
+    if not is_steward(community=community, user=actor):
+        raise NotAllowed("only a steward can change what the compass shares")
+    if not 1 <= unanswered_days <= 365:
+        raise InvalidInput("unanswered days must be between 1 and 365", field="unanswered_days")
+    if members_see_people and not members_see_aggregate:
+        raise InvalidInput(
+            "share the aggregate compass with members before sharing person-level detail",
+            field="members_see_people",
+        )
+    settings = settings_for(community)
+    settings.members_see_aggregate = members_see_aggregate
+    settings.members_see_people = members_see_people
+    settings.unanswered_days = unanswered_days
+    settings.updated_at = timezone.now()
+    settings.save(
+        update_fields=[
+            "members_see_aggregate",
+            "members_see_people",
+            "unanswered_days",
+            "updated_at",
+        ]
+    )
+    return settings
+
+
+def _check_window(since: datetime | None, until: datetime | None) -> None:
+    for name, moment in (("since", since), ("until", until)):
+        if moment is not None and timezone.is_naive(moment):
+            raise InvalidInput(f"{name} must carry a time zone", field=name)
+    if since is not None and until is not None and since >= until:
+        raise InvalidInput("since must be before until", field="since")
+
+
+def compass_refresh(
+    *,
+    community: Community,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    actor: User | None = None,
+    force: bool = False,
+    seed: int = 0,
+) -> Refresh:
+    """Bring the community's compass for this window up to date, and store it.
+
+    ``actor`` is the person asking (a steward); commands run by the operator pass
+    ``None``. Without ``force``, a snapshot whose watermark and options match
+    the present is returned as it is.
+    """
+    if actor is not None and not is_steward(community=community, user=actor):
+        raise NotAllowed("only a steward can recompute the compass")
+    _check_window(since, until)
+    started = time.perf_counter()
+    mark = watermark_read(community=community)
+    options = Options(seed=seed, unanswered_days=settings_for(community).unanswered_days)
+    latest = snapshot_for(community=community, since=since, until=until)
+    if (
+        not force
+        and latest is not None
+        and _watermark_of(latest) == mark
+        and latest.result.get("options") == asdict(options)
+    ):
+        return Refresh(latest, computed=False, seconds=time.perf_counter() - started)
+    state = CompassState.objects.filter(community=community).first()
+    stored = {m.month: m.row for m in CompassMonth.objects.filter(community=community)}
+    earliest = None if force else _earliest_change(community, state, mark)
+    activity = load_activity(community.pk)
+    extra = {p.key: p.load(community.pk) for p in providers() if p.load is not None}
+    outcome = run(
+        activity,
+        Window(to_seconds(since), to_seconds(until)),
+        options=options,
+        extra=extra,
+        stored_months=stored,
+        earliest_change=earliest,
+    )
+    result = _finish(community, outcome.result, options, mark)
+    seconds = time.perf_counter() - started
+    result["duration_seconds"] = round(seconds, 3)
+    result["timings"] = {k: round(v, 4) for k, v in outcome.timings.items()}
+    snapshot = _store(community, since, until, seed, mark, result, outcome.months, stored)
+    seconds = time.perf_counter() - started
+    snapshot.duration_seconds = seconds
+    CompassSnapshot.objects.filter(pk=snapshot.pk).update(duration_seconds=seconds)
+    return Refresh(snapshot, True, seconds, outcome.reused_months)
+
+
+def _watermark_of(snapshot: CompassSnapshot | CompassState) -> Watermark:
+    return Watermark(
+        last_event_id=snapshot.last_event_id,
+        last_event_at=snapshot.last_event_at,
+        last_thread_id=snapshot.last_thread_id,
+        last_reply_id=snapshot.last_reply_id,
+        thread_count=snapshot.thread_count,
+        reply_count=snapshot.reply_count,
+    )
+
+
+def _earliest_change(
+    community: Community, state: CompassState | None, mark: Watermark
+) -> int | None:
+    """The earliest time among what is new since the stored months were computed, or
+    ``None`` when they must all be computed again (first run, or something was deleted)."""
+    if state is None:
+        return None
+    threads = Thread.objects.filter(community=community, pk__gt=state.last_thread_id)
+    replies = Reply.objects.filter(thread__community=community, pk__gt=state.last_reply_id)
+    new_threads, new_replies = threads.count(), replies.count()
+    if (
+        mark.thread_count != state.thread_count + new_threads
+        or mark.reply_count != state.reply_count + new_replies
+    ):
+        return None
+    candidates = [
+        threads.aggregate(t=Min("created_at"))["t"],
+        replies.aggregate(t=Min("created_at"))["t"],
+        LedgerEvent.objects.filter(community=community, pk__gt=state.last_event_id).aggregate(
+            t=Min("occurred_at")
+        )["t"],
+    ]
+    times = [to_seconds(t) for t in candidates if t is not None]
+    return min(t for t in times if t is not None) if times else NOTHING_NEW
+
+
+def _finish(
+    community: Community, result: dict[str, Any], options: Options, mark: Watermark
+) -> dict[str, Any]:
+    """Add who and what the compass is about, and the names its detail refers to."""
+    people, threads = _referenced(result)
+    archetype = ASPIRATION_ARCHETYPE.get(community.aspiration)
+    chosen = result["archetypes"].get(archetype or "", {})
+    return {
+        "community": community.slug,
+        "community_name": community.name,
+        "computed_at": timezone.now().isoformat(),
+        **result,
+        "aspiration": {
+            "chosen": community.aspiration,
+            "archetype": archetype,
+            "label": ARCHETYPE_LABELS.get(archetype or "", ""),
+            "score": chosen.get("score"),
+            "level": chosen.get("level"),
+        },
+        "options": asdict(options),
+        "watermark": {
+            **asdict(mark),
+            "last_event_at": mark.last_event_at.isoformat() if mark.last_event_at else None,
+        },
+        "names": {"people": _people_names(people), "threads": _thread_titles(threads)},
+    }
+
+
+def _referenced(result: dict[str, Any]) -> tuple[set[int], set[int]]:
+    people: set[int] = set()
+    threads: set[int] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in {"person", "helper", "helped"} and isinstance(item, int):
+                    people.add(item)
+                elif key == "people" and isinstance(item, list):
+                    people.update(i for i in item if isinstance(i, int))
+                elif key == "thread" and isinstance(item, int):
+                    threads.add(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(result.get("detail"))
+    walk(result.get("next_steps"))
+    walk(result.get("roster"))
+    people.update(node[0] for node in result.get("map", {}).get("nodes", []))
+    return people, threads
+
+
+def _people_names(ids: set[int]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 5_000):
+        for user in User.objects.filter(pk__in=ordered[start : start + 5_000]).only(
+            "pk", "display_name", "first_name", "last_name", "username"
+        ):
+            names[str(user.pk)] = user.name
+    return names
+
+
+def _thread_titles(ids: set[int]) -> dict[str, str]:
+    return {
+        str(pk): title
+        for pk, title in Thread.objects.filter(pk__in=sorted(ids)).values_list("pk", "title")
+    }
+
+
+@transaction.atomic
+def _store(
+    community: Community,
+    since: datetime | None,
+    until: datetime | None,
+    seed: int,
+    mark: Watermark,
+    result: dict[str, Any],
+    months: list[dict[str, Any]],
+    stored: dict[str, dict[str, Any]],
+) -> CompassSnapshot:
+    fresh = {row["month"]: row for row in months}
+    changed = [m for m, row in fresh.items() if stored.get(m) != row]
+    gone = [m for m in stored if m not in fresh]
+    now = timezone.now()
+    CompassMonth.objects.filter(community=community, month__in=[*changed, *gone]).delete()
+    CompassMonth.objects.bulk_create(
+        [
+            CompassMonth(community=community, month=m, row=fresh[m], computed_at=now)
+            for m in changed
+        ],
+        batch_size=1000,
+    )
+    CompassState.objects.update_or_create(
+        community=community, defaults={**asdict(mark), "updated_at": now}
+    )
+    snapshot = CompassSnapshot.objects.create(
+        community=community,
+        since=since,
+        until=until,
+        computed_at=now,
+        seed=seed,
+        stage=result["stage"]["name"],
+        result=result,
+        **asdict(mark),
+    )
+    old = CompassSnapshot.objects.filter(community=community, since=since, until=until).order_by(
+        "-computed_at", "-id"
+    )[SNAPSHOTS_KEPT:]
+    CompassSnapshot.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    return snapshot
