@@ -140,8 +140,14 @@ def search_threads(
         connection, query=query, threads=threads, limit=limit, offset=offset
     )
     snippets = backend.snippets(connection, query=query, matches=matches)
-    # Read the page's threads through the funnel again: a match is only an id.
-    found = threads.filter(pk__in=[m.thread_id for m in matches]).select_related("author")
+    # The page's threads, read through the funnel again (a match is only an id).
+    # By id alone: with the community filter too, SQLite would walk the whole
+    # community by its index instead of looking up twenty rows.
+    found = (
+        Thread.objects.visible_to(user)
+        .filter(pk__in=[m.thread_id for m in matches])
+        .select_related("author")
+    )
     by_id = {thread.pk: thread for thread in found}
     hits = [
         _hit(by_id[m.thread_id], m.reply_id, m.score, snippets.get(m.document, ""))
