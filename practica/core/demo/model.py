@@ -136,3 +136,74 @@ class DemoCommunity:
     agreement: str = ""
     circles: tuple[DemoCircle, ...] = ()
     introductions: tuple[DemoIntroduction, ...] = ()
+    practices: tuple[DemoPractice, ...] = ()
+    experiments: tuple[DemoExperiment, ...] = ()
+    agenda: tuple[DemoAgendaItem, ...] = ()
+    #: Stories or threads distilled into practice drafts: (person, day, thread title).
+    distilled: tuple[tuple[str, int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoObservation:
+    """A participant's check-in; ``feedback`` is (author, body), a few hours later each."""
+
+    person: str
+    day: int
+    what_we_did: str
+    what_happened: str
+    measures: tuple[tuple[str, float], ...] = ()
+    surprises: str = ""
+    feedback: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoCycle:
+    """One turn of an experiment: check-ins, then (once it ends) a reflection and a decision."""
+
+    observations: tuple[DemoObservation, ...]
+    reflect_day: int | None = None
+    reflected_by: str = ""
+    learned: str = ""
+    differences: str = ""
+    decide_day: int | None = None
+    decision: str = ""
+    decision_note: str = ""
+
+
+@dataclass(frozen=True)
+class DemoExperiment:
+    proposer: str
+    day: int
+    title: str
+    question: str
+    hypothesis: str
+    plan: str
+    #: (name, unit, "higher" or "lower" is better)
+    measures: tuple[tuple[str, str, str], ...]
+    #: (person, day joined, organisation, setting, scale)
+    participants: tuple[tuple[str, int, str, str, str], ...]
+    cycles: tuple[DemoCycle, ...]
+    #: Name of the practice it tries (a ``DemoPractice`` of the same community).
+    practice: str = ""
+    #: Titles of the threads that inspired it.
+    inspired_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoPractice:
+    author: str
+    day: int
+    name: str
+    summary: str
+    when_to_use: str = ""
+    how: str = ""
+    watch_for: str = ""
+    #: Titles of the threads and stories behind its first version.
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoAgendaItem:
+    author: str
+    day: int
+    question: str

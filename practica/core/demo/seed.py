@@ -14,8 +14,6 @@ demo's story (``recorded_at`` keeps the true time of writing).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -23,6 +21,7 @@ from functools import partial
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from practica.accounts.models import User
 from practica.accounts.services import user_create
@@ -42,6 +41,9 @@ from practica.communities.services import (
     membership_set_role,
 )
 from practica.core.demo import compost_hubs, urban_growers
+from practica.core.demo.calendar import Action, on_calendar
+from practica.core.demo.learning_seed import LearningSeeder
+from practica.core.demo.learning_seed import check as learning_check
 from practica.core.demo.model import (
     DEMO_EMAIL_DOMAIN,
     DEMO_END,
@@ -64,7 +66,7 @@ from practica.exchange.services import (
     thread_create,
 )
 from practica.ledger.models import LedgerEvent
-from practica.weaving.models import Introduction, Notification
+from practica.weaving.models import Introduction
 from practica.weaving.services import introduction_create
 
 COMMUNITIES: tuple[DemoCommunity, ...] = (urban_growers.COMMUNITY, compost_hubs.COMMUNITY)
@@ -126,8 +128,13 @@ def demo_seed() -> SeedReport:
     if taken:
         names = ", ".join(sorted(taken))
         raise Conflict(f"these usernames are taken and the demo needs them: {names}")
+    if timezone.now() <= DEMO_END:
+        # The calendar moves rows stamped "now" into the past; a clock before the
+        # demo's last day would put the story in the future.
+        raise Conflict(f"this machine's clock says {timezone.now():%Y-%m-%d}, before the demo")
     for spec in COMMUNITIES:
         _check(spec)
+        learning_check(spec)
     # The password is published, so one hash serves everyone; argon2 takes about
     # half a second per hash here, and thirteen of them made seeding slow.
     password_hash = make_password(DEMO_PASSWORD)
@@ -146,16 +153,6 @@ def demo_seed() -> SeedReport:
 
 def _at(days: float, hours: float = 0) -> datetime:
     return DEMO_START + timedelta(days=days, hours=hours)
-
-
-@contextmanager
-def _on_calendar(when: datetime) -> Iterator[None]:
-    """Move the ledger events and notifications written inside the block to ``when``."""
-    events = LedgerEvent.objects.aggregate(last=Max("id"))["last"] or 0
-    notices = Notification.objects.aggregate(last=Max("id"))["last"] or 0
-    yield
-    LedgerEvent.objects.filter(id__gt=events).update(occurred_at=when)
-    Notification.objects.filter(id__gt=notices).update(created_at=when)
 
 
 def _person_create(person: Person, password_hash: str) -> User:
@@ -269,7 +266,6 @@ def _circle_create(
 
 
 Key = tuple[int, int, int]  # (thread, answer, comment or -1) within one community
-Action = tuple[datetime, Callable[[], None]]
 
 
 class _CommunitySeeder:
@@ -284,6 +280,7 @@ class _CommunitySeeder:
         self.people = people
         self.circles = {c.slug: c for c in Circle.objects.filter(community=community)}
         self.threads: dict[int, Thread] = {}
+        self.by_title: dict[str, Thread] = {}
         self.replies: dict[Key, Reply] = {}
 
     def actions(self, spec: DemoCommunity) -> list[Action]:
@@ -297,6 +294,8 @@ class _CommunitySeeder:
                 out.append((when, partial(self.acknowledge, t, None, person, when)))
         for intro in spec.introductions:
             out.append((intro.made_at, partial(self.introduce, intro)))
+        learning = LearningSeeder(self.community, self.people, self.by_title)
+        out.extend(learning.actions(spec))
         return out
 
     def _answer_actions(self, t: int, a: int, thread: DemoThread, answer: Answer) -> list[Action]:
@@ -324,7 +323,7 @@ class _CommunitySeeder:
         return out
 
     def thread(self, t: int, spec: DemoThread) -> None:
-        with _on_calendar(spec.started_at):
+        with on_calendar(spec.started_at, (Thread, "created_at")):
             thread = thread_create(
                 community=self.community,
                 author=self.people[spec.author],
@@ -338,47 +337,42 @@ class _CommunitySeeder:
                 differently=spec.differently,
                 circle=self.circles[spec.circle] if spec.circle else None,
             )
-        Thread.objects.filter(pk=thread.pk).update(
-            created_at=spec.started_at, last_activity_at=spec.started_at
-        )
         self.threads[t] = thread
+        self.by_title[spec.title] = thread
 
     def reply(
         self, t: int, key: Key, parent: Key | None, author: str, body: str, when: datetime
     ) -> None:
-        with _on_calendar(when):
+        with on_calendar(when, (Reply, "created_at")):
             reply = reply_create(
                 thread=self.threads[t],
                 author=self.people[author],
                 body=body,
                 parent=self.replies[parent] if parent is not None else None,
             )
-        Reply.objects.filter(pk=reply.pk).update(created_at=when)
         self.replies[key] = reply
 
     def accept(self, key: Key, asker: str, when: datetime) -> None:
-        with _on_calendar(when):
+        with on_calendar(when):
             reply_accept(reply=self.replies[key], actor=self.people[asker])
 
     def introduce(self, spec: DemoIntroduction) -> None:
-        with _on_calendar(spec.made_at):
-            intro = introduction_create(
+        with on_calendar(spec.made_at, (Introduction, "created_at")):
+            introduction_create(
                 community=self.community,
                 introducer=self.people[spec.introducer],
                 person_a=self.people[spec.person_a],
                 person_b=self.people[spec.person_b],
                 note=spec.note,
             )
-        Introduction.objects.filter(pk=intro.pk).update(created_at=spec.made_at)
 
     def acknowledge(self, t: int, key: Key | None, person: str, when: datetime) -> None:
-        with _on_calendar(when):
-            ack = acknowledgement_create(
+        with on_calendar(when, (Acknowledgement, "created_at")):
+            acknowledgement_create(
                 person=self.people[person],
                 thread=self.threads[t],
                 reply=self.replies[key] if key is not None else None,
             )
-        Acknowledgement.objects.filter(pk=ack.pk).update(created_at=when)
 
 
 def _settle_last_activity() -> None:

@@ -7,6 +7,7 @@ ledger fills the way it would in real use.
 
 from __future__ import annotations
 
+from practica.core.demo import urban_learning
 from practica.core.demo.model import (
     Answer,
     Comment,
@@ -1560,4 +1561,8 @@ COMMUNITY = DemoCommunity(
     agreement=AGREEMENT,
     circles=CIRCLES,
     introductions=INTRODUCTIONS,
+    practices=urban_learning.PRACTICES,
+    experiments=urban_learning.EXPERIMENTS,
+    agenda=urban_learning.AGENDA,
+    distilled=urban_learning.DISTILLED,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +23,16 @@ from practica.core.demo.model import DEMO_END, DEMO_PASSWORD, DEMO_START
 from practica.core.demo.people import PEOPLE
 from practica.core.demo.seed import SeedReport, demo_reset, demo_seed
 from practica.exchange.models import Acknowledgement, Reply, Thread, ThreadKind
+from practica.learning.models import (
+    AgendaItem,
+    Cycle,
+    Experiment,
+    Feedback,
+    MeasureValue,
+    Observation,
+    Practice,
+    PracticeVersion,
+)
 from practica.ledger.models import LedgerEvent, Verb
 from practica.weaving.models import Introduction
 
@@ -143,6 +153,16 @@ class TestTheSeededDemo:
         assert min(dates) >= DEMO_START
         assert max(dates) <= DEMO_END
         assert max(dates) - min(dates) >= timedelta(days=500)
+        learning_dates: list[datetime | None] = [
+            *Experiment.objects.values_list("created_at", flat=True),
+            *Cycle.objects.values_list("started_at", flat=True),
+            *Cycle.objects.exclude(decided_at=None).values_list("decided_at", flat=True),
+            *Observation.objects.values_list("created_at", flat=True),
+            *Feedback.objects.values_list("created_at", flat=True),
+            *PracticeVersion.objects.values_list("created_at", flat=True),
+            *AgendaItem.objects.values_list("created_at", flat=True),
+        ]
+        assert all(d is not None and DEMO_START <= d <= DEMO_END for d in learning_dates)
         for thread in Thread.objects.annotate(latest=Max("replies__created_at")):
             assert thread.last_activity_at == (thread.latest or thread.created_at)
             assert all(r.created_at > thread.created_at for r in thread.replies.all())
@@ -179,6 +199,45 @@ class TestTheSeededDemo:
         for membership in community.memberships.select_related("user"):
             acceptance = agreement.acceptances.get(person=membership.user)
             assert acceptance.accepted_at <= membership.joined_at
+
+    def test_a_story_became_a_practice_that_an_experiment_tested_and_adopted(
+        self, demo: SeedReport
+    ) -> None:
+        practice = Practice.objects.get(name="Rain walk before siting beds")
+        versions = list(practice.versions.order_by("number"))
+        assert [v.number for v in versions] == [1, 2]
+        assert versions[0].evidence.filter(thread__kind="story").exists()
+        assert versions[1].evidence.filter(experiment__title="Rain walks at three new sites")
+        assert versions[0].created_at < versions[1].created_at
+        tried = Experiment.objects.get(title="Rain walks at three new sites")
+        assert tried.status == "concluded" and tried.concluded_at is not None
+        assert tried.cycles.get().decision == "adopt"
+        assert tried.participants.count() == 3
+
+    def test_an_experiment_runs_its_second_cycle_with_check_ins_and_feedback(
+        self, demo: SeedReport
+    ) -> None:
+        running = Experiment.objects.get(title="The same cheap soil kit in many gardens")
+        assert running.status == "running"
+        first, second = running.cycles.order_by("number")
+        assert first.decision == "iterate"
+        assert first.reflected_at and first.decided_at and first.reflected_at < first.decided_at
+        assert second.observations.count() == 1
+        assert first.observations.count() == 4
+        assert MeasureValue.objects.filter(observation__cycle=first).count() == 8
+        feedback = Feedback.objects.filter(
+            observation__cycle__experiment__community=running.community
+        )
+        events = LedgerEvent.objects.filter(verb=Verb.GAVE_FEEDBACK)
+        assert events.count() == feedback.count() >= 8
+        for item in feedback.select_related("observation"):
+            assert item.created_at > item.observation.created_at
+
+    def test_the_learning_agenda_and_a_distilled_draft_are_there(self, demo: SeedReport) -> None:
+        community = Community.objects.get(slug="urban-growers")
+        assert AgendaItem.objects.filter(community=community, status="open").count() == 3
+        draft = Practice.objects.get(community=community, is_draft=True)
+        assert draft.name.startswith("Testing forty gardens' soil")
 
     def test_demo_people_sign_in_with_the_published_password(self, demo: SeedReport) -> None:
         assert authenticate(username="steward", password=DEMO_PASSWORD) is not None
@@ -231,6 +290,19 @@ def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
             Introduction.objects.values_list(
                 "introducer__username", "person_a__username", "person_b__username", "created_at"
             )
+        ),
+        "learning": rows(
+            Observation.objects.values_list(
+                "cycle__experiment__title",
+                "cycle__number",
+                "participant__person__username",
+                "created_at",
+                "cycle__started_at",
+                "cycle__decided_at",
+            )
+        ),
+        "practices": rows(
+            PracticeVersion.objects.values_list("practice__name", "number", "created_at")
         ),
         "ledger": rows(
             LedgerEvent.objects.values_list(

@@ -16,6 +16,7 @@ from practica.core.demo.model import DEMO_PASSWORD
 from practica.core.demo.people import PEOPLE
 from practica.core.demo.seed import COMMUNITIES, MAIN, demo_exists, demo_reset, demo_seed
 from practica.core.errors import PracticaError
+from practica.core.management.commands.serve import unapplied_migrations
 
 
 class Command(BaseCommand):
@@ -39,6 +40,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "refusing to create demo accounts with a published password in production "
                 "(pass --allow-production if this really is a demo site)"
+            )
+        missing = unapplied_migrations()
+        if missing is None:
+            raise CommandError("cannot reach the database: check DATABASE_URL")
+        if missing:
+            raise CommandError(
+                f"the database lacks {missing} migration(s): run `practica migrate` first"
             )
         url = options["url"].rstrip("/")
         if demo_exists() and not options["reset"]:
