@@ -33,3 +33,4 @@ api.add_router("/v1/", learning_router)
 from practica.weaving.api import router as weaving_router  # noqa: E402
 
 api.add_router("/v1/", weaving_router)
+api.add_router("/v1/", "practica.compass.api.router")

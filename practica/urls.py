@@ -13,6 +13,9 @@ urlpatterns = [
     path("c/<slug:slug>/search/", include("practica.search.urls")),
     path("c/", include("practica.communities.urls")),
     path("c/<slug:slug>/t/", include("practica.exchange.urls")),
+    path("c/<slug:slug>/compass/", include("practica.compass.urls")),
     path("people/", include("practica.accounts.people_urls")),
     path("", include("practica.weaving.urls")),
 ]
+
+handler404 = "practica.core.views.page_not_found"

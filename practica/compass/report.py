@@ -234,7 +234,8 @@ def _summary_page(c: dict[str, Any]) -> Figure:
     ]
     for e in stage["evidence"]:
         lines.append((f"• {e['says']}", 8.5, "normal"))
-        lines.append((f"   why: {e['reason']}", 8, "normal"))
+        if e["reason"] != e["says"]:
+            lines.append((f"   why: {e['reason']}", 8, "normal"))
     lines.append(("", 9, "normal"))
     lines.append(("Archetype profile", 14, "bold"))
     for archetype in c["archetypes"].values():

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Max
+
 from practica.communities.models import Community
 from practica.communities.selectors import (
     AnyUser,
@@ -13,9 +15,11 @@ from practica.communities.selectors import (
     is_member,
     is_steward,
 )
-from practica.compass.models import CompassSettings, CompassSnapshot
+from practica.compass.models import CompassSettings, CompassSnapshot, CompassState
 from practica.compass.visibility import aggregate_only, with_detail
 from practica.core.errors import NotAllowed
+from practica.exchange.models import Reply, Thread
+from practica.ledger.models import LedgerEvent
 
 
 @dataclass(frozen=True)
@@ -68,3 +72,49 @@ def compass_as_seen(*, access: CompassAccess, snapshot: CompassSnapshot) -> dict
     """The snapshot's compass as this person may see it."""
     result = snapshot.result
     return with_detail(result) if access.person_level else aggregate_only(result)
+
+
+@dataclass(frozen=True)
+class Watermark:
+    last_event_id: int = 0
+    last_event_at: datetime | None = None
+    last_thread_id: int = 0
+    last_reply_id: int = 0
+    thread_count: int = 0
+    reply_count: int = 0
+
+
+def watermark_read(*, community: Community) -> Watermark:
+    events = LedgerEvent.objects.filter(community=community)
+    last_event_id = events.aggregate(m=Max("pk"))["m"] or 0
+    last_event_at = (
+        events.filter(pk=last_event_id).values_list("occurred_at", flat=True).first()
+        if last_event_id
+        else None
+    )
+    threads = Thread.objects.filter(community=community)
+    replies = Reply.objects.filter(thread__community=community)
+    return Watermark(
+        last_event_id=last_event_id,
+        last_event_at=last_event_at,
+        last_thread_id=threads.aggregate(m=Max("pk"))["m"] or 0,
+        last_reply_id=replies.aggregate(m=Max("pk"))["m"] or 0,
+        thread_count=threads.count(),
+        reply_count=replies.count(),
+    )
+
+
+def watermark_of(snapshot: CompassSnapshot | CompassState) -> Watermark:
+    return Watermark(
+        last_event_id=snapshot.last_event_id,
+        last_event_at=snapshot.last_event_at,
+        last_thread_id=snapshot.last_thread_id,
+        last_reply_id=snapshot.last_reply_id,
+        thread_count=snapshot.thread_count,
+        reply_count=snapshot.reply_count,
+    )
+
+
+def is_up_to_date(*, snapshot: CompassSnapshot) -> bool:
+    """Whether nothing was added to (or removed from) the community since the snapshot."""
+    return watermark_of(snapshot) == watermark_read(community=snapshot.community)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Min
 from django.utils import timezone
 
 from practica.accounts.models import User
@@ -26,25 +26,23 @@ from practica.compass.analysis.compute import Options, run
 from practica.compass.analysis.registry import providers
 from practica.compass.analysis.rules import ARCHETYPE_LABELS, ASPIRATION_ARCHETYPE
 from practica.compass.models import CompassMonth, CompassSettings, CompassSnapshot, CompassState
-from practica.compass.selectors import settings_for, snapshot_for
+from practica.compass.selectors import (
+    Watermark,
+    settings_for,
+    snapshot_for,
+    watermark_of,
+    watermark_read,
+)
 from practica.core.errors import InvalidInput, NotAllowed
 from practica.exchange.models import Reply, Thread
 from practica.ledger.models import LedgerEvent
 
 #: Snapshots kept per community and window; older ones are removed when a new one is stored.
 SNAPSHOTS_KEPT = 5
+#: The shape of a stored compass; a snapshot of another shape is computed again.
+FORMAT = 1
 #: ``earliest_change`` when nothing is new: every stored month stays.
 NOTHING_NEW = 2**62
-
-
-@dataclass(frozen=True)
-class Watermark:
-    last_event_id: int = 0
-    last_event_at: datetime | None = None
-    last_thread_id: int = 0
-    last_reply_id: int = 0
-    thread_count: int = 0
-    reply_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,26 +52,6 @@ class Refresh:
     computed: bool
     seconds: float
     reused_months: int = 0
-
-
-def watermark_read(*, community: Community) -> Watermark:
-    events = LedgerEvent.objects.filter(community=community)
-    last_event_id = events.aggregate(m=Max("pk"))["m"] or 0
-    last_event_at = (
-        events.filter(pk=last_event_id).values_list("occurred_at", flat=True).first()
-        if last_event_id
-        else None
-    )
-    threads = Thread.objects.filter(community=community)
-    replies = Reply.objects.filter(thread__community=community)
-    return Watermark(
-        last_event_id=last_event_id,
-        last_event_at=last_event_at,
-        last_thread_id=threads.aggregate(m=Max("pk"))["m"] or 0,
-        last_reply_id=replies.aggregate(m=Max("pk"))["m"] or 0,
-        thread_count=threads.count(),
-        reply_count=replies.count(),
-    )
 
 
 def compass_settings_update(
@@ -142,8 +120,9 @@ def compass_refresh(
     if (
         not force
         and latest is not None
-        and _watermark_of(latest) == mark
+        and watermark_of(latest) == mark
         and latest.result.get("options") == asdict(options)
+        and latest.result.get("format") == FORMAT
     ):
         return Refresh(latest, computed=False, seconds=time.perf_counter() - started)
     state = CompassState.objects.filter(community=community).first()
@@ -168,17 +147,6 @@ def compass_refresh(
     snapshot.duration_seconds = seconds
     CompassSnapshot.objects.filter(pk=snapshot.pk).update(duration_seconds=seconds)
     return Refresh(snapshot, True, seconds, outcome.reused_months)
-
-
-def _watermark_of(snapshot: CompassSnapshot | CompassState) -> Watermark:
-    return Watermark(
-        last_event_id=snapshot.last_event_id,
-        last_event_at=snapshot.last_event_at,
-        last_thread_id=snapshot.last_thread_id,
-        last_reply_id=snapshot.last_reply_id,
-        thread_count=snapshot.thread_count,
-        reply_count=snapshot.reply_count,
-    )
 
 
 def _earliest_change(
@@ -227,6 +195,7 @@ def _finish(
             "level": chosen.get("level"),
         },
         "options": asdict(options),
+        "format": FORMAT,
         "watermark": {
             **asdict(mark),
             "last_event_at": mark.last_event_at.isoformat() if mark.last_event_at else None,
@@ -261,14 +230,15 @@ def _referenced(result: dict[str, Any]) -> tuple[set[int], set[int]]:
     return people, threads
 
 
-def _people_names(ids: set[int]) -> dict[str, str]:
-    names: dict[str, str] = {}
+def _people_names(ids: set[int]) -> dict[str, dict[str, str]]:
+    """Name and username (for links to profiles) of each person the detail refers to."""
+    names: dict[str, dict[str, str]] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), 5_000):
         for user in User.objects.filter(pk__in=ordered[start : start + 5_000]).only(
             "pk", "display_name", "first_name", "last_name", "username"
         ):
-            names[str(user.pk)] = user.name
+            names[str(user.pk)] = {"name": user.name, "username": user.username}
     return names
 
 

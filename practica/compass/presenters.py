@@ -1,0 +1,175 @@
+"""Turn a stored compass into what the page shows: labelled figures, readable next steps,
+the people table, and the data the charts and the map draw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from practica.compass.analysis.registry import label_of, providers
+from practica.compass.analysis.rules import STAGES
+
+#: People listed in the table beside the map (the page says how many it leaves out).
+ROSTER_SHOWN = 200
+ISOLATES_SHOWN = 50
+
+ROLE_LABELS = {
+    "broker": "Broker: joins groups that would otherwise be apart",
+    "core": "Core: among the most interconnected people",
+    "middle": "Connected: between the core and the periphery",
+    "periphery": "Periphery: one or two connections so far",
+    "isolate": "Isolate: contributed, but no reply passed between them and anyone",
+}
+
+
+def shown(value: Any) -> str:
+    if value is None:
+        return "not measured"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def sections(c: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each provider's figures with their labels (lists and nested tables left out)."""
+    out = []
+    for provider in providers():
+        figures = c.get(provider.key)
+        if not isinstance(figures, dict):
+            continue
+        rows = [
+            {"key": name, "label": label_of(provider.key, name), "value": shown(value)}
+            for name, value in figures.items()
+            if not isinstance(value, (dict, list))
+        ]
+        out.append({"key": provider.key, "title": provider.title, "rows": rows})
+    return out
+
+
+def journey(c: dict[str, Any]) -> list[dict[str, Any]]:
+    current = c["stage"]["name"]
+    names = [n for n, _ in STAGES]
+    return [
+        {
+            "name": n,
+            "label": label,
+            "reached": names.index(n) <= names.index(current),
+            "current": n == current,
+        }
+        for n, label in STAGES
+    ]
+
+
+def _person(c: dict[str, Any], pk: int) -> dict[str, Any]:
+    found = c.get("names", {}).get("people", {}).get(str(pk))
+    if not found:
+        return {"name": f"person {pk}", "url": None}
+    return {"name": found["name"], "url": reverse("people:profile", args=[found["username"]])}
+
+
+def next_steps(c: dict[str, Any], slug: str) -> list[dict[str, Any]]:
+    """Next steps with their items as lines of text and links (when the viewer sees them)."""
+    titles = c.get("names", {}).get("threads", {})
+    out = []
+    for step in c.get("next_steps", []):
+        lines = []
+        for item in step.get("items", []):
+            kind = step["kind"]
+            if kind == "unanswered":
+                lines.append(
+                    {
+                        "links": [
+                            {
+                                "name": titles.get(str(item["thread"]), f"thread {item['thread']}"),
+                                "url": reverse("exchange:thread", args=[slug, item["thread"]]),
+                            }
+                        ],
+                        "meta": f"asked {item['asked']}, waiting {item['days_waiting']} days",
+                    }
+                )
+            elif kind == "should_meet":
+                lines.append(
+                    {
+                        "links": [_person(c, p) for p in item["people"]],
+                        "meta": "both write about " + ", ".join(item["shared_tags"]),
+                    }
+                )
+            elif kind == "newcomers_not_back":
+                heard = "someone replied" if item["got_a_reply"] else "nobody replied yet"
+                lines.append(
+                    {
+                        "links": [_person(c, item["person"])],
+                        "meta": f"first contribution {item['first_contribution']}; {heard}",
+                    }
+                )
+            elif kind == "brokers":
+                split = item.get("split_if_gone")
+                cut = f"; {split:.0%} of the network hangs on them" if split else ""
+                lines.append(
+                    {
+                        "links": [_person(c, item["person"])],
+                        "meta": f"bridges {item['clusters_bridged']} clusters, "
+                        f"{item['degree']} connections{cut}",
+                    }
+                )
+        out.append({**step, "lines": lines})
+    return out
+
+
+def roster(c: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    rows = c.get("roster", [])
+    shown_rows = [
+        {
+            **row,
+            **_person(c, row["person"]),
+            "role_label": ROLE_LABELS.get(row["role"], row["role"]),
+        }
+        for row in rows[:ROSTER_SHOWN]
+    ]
+    return shown_rows, max(0, len(rows) - ROSTER_SHOWN)
+
+
+def chart_data(c: dict[str, Any]) -> dict[str, Any]:
+    """What the Vega-Lite charts draw: aggregate figures only."""
+    return {
+        "series": c.get("series", []),
+        "cohorts": c.get("newcomers", {}).get("cohorts", []),
+        "stages": [label for _, label in STAGES],
+    }
+
+
+def map_data(c: dict[str, Any]) -> dict[str, Any]:
+    """The network map: nodes with names and role labels (person-level: stewards only)."""
+    network = c.get("map", {})
+    fields = network.get("node_fields", [])
+    nodes = []
+    for values in network.get("nodes", []):
+        node = dict(zip(fields, values, strict=True))
+        node["name"] = _person(c, node["person"])["name"]
+        node["role_label"] = ROLE_LABELS.get(node["role"], node["role"])
+        nodes.append(node)
+    # Isolates have no edge to place them by: a row under the graph, so they are seen.
+    isolates = network.get("isolates", [])[:ISOLATES_SHOWN]
+    for k, person in enumerate(isolates):
+        nodes.append(
+            {
+                "person": person,
+                "x": (k + 0.5) / max(len(isolates), 1),
+                "y": 1.12,
+                "cluster": None,
+                "role": "isolate",
+                "connections": 0,
+                "newcomer": False,
+                "name": _person(c, person)["name"],
+                "role_label": ROLE_LABELS["isolate"],
+            }
+        )
+    return {
+        "nodes": nodes,
+        "edges": network.get("edges", []),
+        "shown": network.get("shown", 0),
+        "total": network.get("total", 0),
+    }
