@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from practica.accounts.models import AccessToken, User
 from practica.accounts.selectors import token_digest
+from practica.core.errors import Conflict
 
 TOKEN_PREFIX = "prc_"
 
@@ -33,6 +34,9 @@ def user_create(
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile fields: {', '.join(sorted(unknown))}")
+    if User.objects.filter(username__iexact=username).exists():
+        # "Ada" and "ada" would be two people that others cannot tell apart.
+        raise Conflict(f"the username {username!r} is taken", field="username")
     user = User(username=username, email=email, **profile)
     if password:
         user.set_password(password)

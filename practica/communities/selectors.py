@@ -18,7 +18,7 @@ def community_list(*, user: AnyUser) -> QuerySet[Community]:
         member_count=Count(
             "memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True
         )
-    )
+    ).order_by("name", "pk")  # Django drops Meta.ordering from aggregated queries
 
 
 def community_get(*, slug: str, user: AnyUser) -> Community:

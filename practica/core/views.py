@@ -16,3 +16,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for every URL: JSON in the API's shape under /api/, our page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "not found", "field": None}, status=404)
+    return render(request, "404.html", status=404)

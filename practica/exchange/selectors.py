@@ -25,6 +25,7 @@ def thread_list(
         .select_related("author")
         .prefetch_related("tags")
         .annotate(reply_count=Count("replies", distinct=True))
+        .order_by("-last_activity_at", "-pk")  # Meta.ordering is dropped by aggregation
     )
     if kind:
         threads = threads.filter(kind=kind)
@@ -39,12 +40,14 @@ def thread_list(
 
 def thread_get(*, thread_id: int, user: AnyUser) -> Thread:
     """A thread the person may read, with its replies; NotFound when missing or hidden."""
-    replies = Reply.objects.select_related("author").annotate(
-        acknowledgement_count=Count("acknowledgements", distinct=True)
+    replies = (
+        Reply.objects.select_related("author")
+        .annotate(acknowledgement_count=Count("acknowledgements", distinct=True))
+        .order_by("created_at", "pk")
     )
     thread = (
         Thread.objects.visible_to(user)
-        .select_related("author", "community")
+        .select_related("author", "community", "circle")
         .prefetch_related("tags", Prefetch("replies", queryset=replies))
         .filter(pk=thread_id)
         .first()

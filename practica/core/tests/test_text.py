@@ -26,3 +26,10 @@ def test_mentions_in_order_without_repeats_or_emails():
 
 def test_excerpt_cuts_on_a_word_and_drops_tags():
     assert excerpt("<p>one two three four</p>", length=12) == "one two…"
+
+
+def test_unknown_api_urls_answer_json_and_pages_answer_html(client, db):
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json() == {"detail": "not found", "field": None}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "text/html" in page["Content-Type"]
