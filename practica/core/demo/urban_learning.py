@@ -285,5 +285,5 @@ AGENDA = (
     ),
 )
 
-#: Priya turns her soil story into a practice draft for others to improve.
-DISTILLED = (("priya", 485, SOIL_STORY),)
+#: The steward turns Priya's soil story into a practice draft for the circle to improve.
+DISTILLED = (("steward", 485, SOIL_STORY),)
