@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
@@ -98,10 +98,14 @@ def _moment(value: date | datetime | None) -> datetime | None:
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
-def compass_object(access: selectors.CompassAccess, snapshot: Any) -> dict[str, Any]:
+def compass_object(access: selectors.CompassAccess, snapshot: Any) -> JsonResponse:
+    """The stored object as it is, person-level parts included or not.
+
+    Returned as JSON directly: ``CompassOut`` documents its shape, but passing the
+    snapshot through the schema would drop the parts it names only as extras."""
     seen = selectors.compass_as_seen(access=access, snapshot=snapshot)
     seen["up_to_date"] = selectors.is_up_to_date(snapshot=snapshot)
-    return seen
+    return JsonResponse(seen)
 
 
 @router.get(

@@ -253,6 +253,13 @@ _ARCHETYPE_RULES: dict[str, list[Rule | Missing]] = {
 }
 
 
+#: The compass's own rules, before any app adds its own (tests start from these).
+BUILTIN_RULES = (
+    {k: list(v) for k, v in _STAGE_RULES.items()},
+    {k: list(v) for k, v in _ARCHETYPE_RULES.items()},
+)
+
+
 def register_rule(group: str, rule: Rule) -> None:
     """Add a rule to ``stage:<stage>`` or ``archetype:<archetype>``. A group's ``Missing``
     placeholder for the same signal family is dropped once a real rule joins it."""
