@@ -13,23 +13,32 @@ caller filters what it returns through ``Thread.objects.visible_to`` (see
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import logging
 import threading
 import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from practica.accounts.models import User
 from practica.communities.models import Community
+from practica.env import envbool
 from practica.exchange.models import Reply, Thread
+from practica.weaving.engine.dense import load_encoder
 from practica.weaving.engine.experts import ExpertIndex
 from practica.weaving.engine.records import Corpus, PersonDoc, ReplyDoc, ThreadDoc
 from practica.weaving.engine.related import RelatedIndex
+from practica.weaving.engine.text import clean_text
+
+logger = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 15.0
 MAX_CACHED = 16
@@ -125,9 +134,55 @@ def community_signature(community: Community) -> tuple[object, ...]:
     return (*threads.values(), *replies.values())
 
 
+def dense_text(thread: ThreadDoc) -> str:
+    return clean_text(f"{thread.title}\n{thread.body}")
+
+
+def thread_vectors(corpus: Corpus, community_id: int) -> np.ndarray | None:
+    """Sentence vectors of every thread, when the optional encoder is on and installed.
+
+    Vectors are kept in ``PRACTICA_HOME/weaving/`` keyed by thread and text digest,
+    so a rebuild only encodes the threads that are new or were edited.
+    """
+    if not envbool("PRACTICA_WEAVING_DENSE", default=False):
+        return None
+    encoder = load_encoder()
+    if encoder is None:
+        logger.warning("PRACTICA_WEAVING_DENSE is on but the encoder is not installed")
+        return None
+    texts = [dense_text(t) for t in corpus.threads]
+    digests = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] for t in texts]
+    store = Path(settings.PRACTICA_HOME) / "weaving" / f"vectors-{community_id}.npz"
+    known: dict[tuple[int, str], np.ndarray] = {}
+    if store.exists():
+        with np.load(store) as saved:
+            for key, digest, vector in zip(
+                saved["keys"], saved["digests"], saved["vectors"], strict=True
+            ):
+                known[(int(key), str(digest))] = vector
+    vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    missing = []
+    for i, (thread, digest) in enumerate(zip(corpus.threads, digests, strict=True)):
+        found = known.get((thread.key, digest))
+        if found is None:
+            missing.append(i)
+        else:
+            vectors[i] = found
+    if missing:
+        vectors[missing] = encoder.encode([texts[i] for i in missing])
+        store.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.array([t.key for t in corpus.threads], dtype=np.int64)
+        np.savez(store, keys=keys, digests=np.array(digests), vectors=vectors)
+    return vectors
+
+
 def build_indexes(community: Community, *, signature: tuple[object, ...] = ()) -> CommunityIndexes:
     corpus = community_corpus(community)
-    related = RelatedIndex(corpus)
+    vectors = thread_vectors(corpus, community.pk)
+    encoder = load_encoder() if vectors is not None else None
+    related = RelatedIndex(
+        corpus, vectors=vectors, encode=encoder.encode if encoder is not None else None
+    )
     experts = ExpertIndex(corpus, now=timezone.now(), related=related)
     return CommunityIndexes(
         community_id=community.pk,

@@ -18,6 +18,7 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 
 from practica.accounts.models import User
+from practica.communities.circles import named_authorship
 from practica.communities.models import CircleMembership, Community, Membership, MembershipStatus
 from practica.communities.selectors import AnyUser
 from practica.core.errors import InvalidInput
@@ -246,7 +247,8 @@ def demonstrated_expertise(
     *, community: Community, user: AnyUser, people: list[int] | None = None
 ) -> dict[int, Counter[str]]:
     """Per person, the tags of the visible threads they answered or told a story in."""
-    visible = Thread.objects.visible_to(user).filter(community=community)
+    # Per-person figures leave out threads whose authors the viewer may not be told.
+    visible = Thread.objects.visible_to(user).filter(named_authorship(user), community=community)
     answers = Reply.objects.filter(
         thread__in=visible, kind=ReplyKind.ANSWER, thread__tags__isnull=False
     )
@@ -293,7 +295,8 @@ def directory(
             | Q(user__region__iexact=perspective)
             | Q(user__role_in_practice__iexact=perspective)
         )
-    visible = Thread.objects.visible_to(user).filter(community=community)
+    # Per-person figures leave out threads whose authors the viewer may not be told.
+    visible = Thread.objects.visible_to(user).filter(named_authorship(user), community=community)
     if expertise:
         tagged = visible.filter(tags__name=expertise)
         members = members.filter(
@@ -368,7 +371,9 @@ RECEIVED_LABELS: dict[str, str] = {
 
 def person_record(*, community: Community, person: User, user: AnyUser) -> PersonRecord:
     """Read from the ledger, limited to threads the viewer may read."""
-    visible = Thread.objects.visible_to(user).filter(community=community).values("pk")
+    visible = (
+        Thread.objects.visible_to(user).filter(named_authorship(user), community=community)
+    ).values("pk")
     events = LedgerEvent.objects.filter(community=community).filter(
         Q(thread_id__isnull=True) | Q(thread_id__in=visible)
     )
@@ -379,7 +384,7 @@ def person_record(*, community: Community, person: User, user: AnyUser) -> Perso
         events.filter(target=person).values_list("verb").annotate(n=Count("id"))
     )
     stories = Thread.objects.visible_to(user).filter(
-        community=community, author=person, kind=ThreadKind.STORY
+        named_authorship(user), community=community, author=person, kind=ThreadKind.STORY
     )
     given_named = {str(GIVEN_LABELS.get(v, v)): n for v, n in given.items()}
     story_count = stories.count()

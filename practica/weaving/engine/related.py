@@ -9,7 +9,7 @@ evaluation dumps and are explained in docs/weaving.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,10 @@ from practica.weaving.engine.records import Corpus, ThreadDoc
 from practica.weaving.engine.text import clean_text, terms, words
 
 FIELD_WEIGHTS: dict[str, float] = {"title": 1.0, "body": 1.0, "answers": 0.5, "tags": 0.5}
+# With sentence vectors (optional): the share of the cosine in the fused score, and the
+# cosine a thread needs to be suggested when it shares no word with the query.
+DENSE_SHARE = 0.5
+DENSE_ALONE = 0.45
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +62,19 @@ def tag_terms(tags: Sequence[str]) -> list[str]:
 class RelatedIndex:
     """Every thread of a corpus, scored against a query in one pass per field."""
 
-    def __init__(self, corpus: Corpus, *, weights: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        weights: dict[str, float] | None = None,
+        vectors: np.ndarray | None = None,
+        encode: Callable[[list[str]], np.ndarray] | None = None,
+    ) -> None:
+        """``vectors`` (one unit vector per thread, in corpus order) and ``encode`` (texts to
+        unit vectors) add a sentence-embedding similarity to the lexical one."""
         self.weights = dict(FIELD_WEIGHTS if weights is None else weights)
+        self.vectors = vectors if encode is not None else None
+        self.encode = encode
         self.threads = list(corpus.threads)
         self.keys = np.array([t.key for t in self.threads], dtype=np.int64)
         self.position = {t.key: i for i, t in enumerate(self.threads)}
@@ -85,7 +100,14 @@ class RelatedIndex:
         for name, weight in self.weights.items():
             if weight:
                 total += weight * self.fields[name].scores(query.terms)
-        return total
+        if self.vectors is None or self.encode is None or not len(self.threads):
+            return total
+        # Both scales brought to [0, 1]: BM25 relative to the best thread, the cosine as is.
+        cosine = np.clip(self.vectors @ self.encode([query.text])[0], 0.0, None)
+        lexical = total / (float(total.max()) or 1.0)
+        fused = (1 - DENSE_SHARE) * lexical + DENSE_SHARE * cosine
+        # A thread sharing no word must be close in meaning to be suggested at all.
+        return np.where((total > 0) | (cosine >= DENSE_ALONE), fused, 0.0).astype(np.float32)
 
     def rank(
         self,

@@ -30,6 +30,7 @@ from practica.weaving.evaluation.tasks import lived_before_queries, who_knows_ta
 
 K = 10
 OURS, BM25, POPULARITY = "practica", "bm25", "popularity"
+LEXICAL = "practica_lexical"  # reported beside OURS when the sentence encoder is on
 
 
 @dataclass(slots=True)
@@ -70,7 +71,11 @@ RelatedFinder = Callable[[str, str], list[str]]
 
 
 def evaluate_lived_before(
-    result: SiteResult, dump: Path, corpus: Corpus, ours: RelatedFinder
+    result: SiteResult,
+    dump: Path,
+    corpus: Corpus,
+    ours: RelatedFinder,
+    others: dict[str, RelatedFinder] | None = None,
 ) -> None:
     """CQADupStack: the newer question of each linked pair asks; the older one is relevant."""
     labels = read_corpus(dump)
@@ -85,6 +90,8 @@ def evaluate_lived_before(
         relevant = {str(k) for k in query.relevant}
         found = ours(text, query.thread.source_id)
         _score_lived_before(result, OURS, found, relevant)
+        for name, finder in (others or {}).items():
+            _score_lived_before(result, name, finder(text, query.thread.source_id), relevant)
         exclude = by_source.get(query.thread.source_id)
         plain = baseline.rank(clean_text(text), exclude=exclude, k=K)
         _score_lived_before(result, BM25, [source_of[k] for k in plain], relevant)

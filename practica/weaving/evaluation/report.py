@@ -15,19 +15,24 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "## lived_before (CQADupStack construction)",
         "",
-        "| site | queries | Practica nDCG@10 | BM25 nDCG@10 | Practica R@10 | BM25 R@10 |",
-        "|---|---|---|---|---|---|",
     ]
+    dense = bool(report.get("dense"))
+    systems = [("practica", "Practica + encoder" if dense else "Practica")]
+    if dense:
+        systems.append(("practica_lexical", "Practica lexical"))
+    systems.append(("bm25", "BM25"))
+    header = ["site", "queries"]
+    header += [f"{label} nDCG@10" for _, label in systems]
+    header += [f"{label} R@10" for _, label in systems]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     rows = [(s["site"], s["lived_before_queries"], s["metrics"]) for s in report["sites"]]
     rows.append(
         ("**pooled**", report["pooled"]["queries"]["lived_before"], report["pooled"]["pooled"])
     )
     for site, n, m in rows:
-        ours, bm = m.get("practica", {}), m.get("bm25", {})
-        lines.append(
-            f"| {site} | {n} | {_f(ours.get('ndcg@10'))} | {_f(bm.get('ndcg@10'))} "
-            f"| {_f(ours.get('recall@10'))} | {_f(bm.get('recall@10'))} |"
-        )
+        cells = [_f(m.get(key, {}).get("ndcg@10")) for key, _ in systems]
+        cells += [_f(m.get(key, {}).get("recall@10")) for key, _ in systems]
+        lines.append(f"| {site} | {n} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "## who_knows (TUEF construction)",

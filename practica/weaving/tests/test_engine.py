@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -122,3 +123,46 @@ def test_who_knows_tests_on_the_last_fifth_and_uses_only_what_came_before() -> N
     assert all(t.accepted_reply is None for t, _ in task.queries)
     assert max(r.created_at for r in task.train.replies) < task.cutoff
     assert task.candidates == frozenset({7, 8})
+
+
+def fake_encoder(meanings: dict[str, list[float]]) -> Callable[[list[str]], np.ndarray]:
+    """Texts to unit vectors by keyword: enough to check how the scores are fused."""
+
+    def encode(texts: list[str]) -> np.ndarray:
+        rows = []
+        for text in texts:
+            vector = np.array(
+                next((v for word, v in meanings.items() if word in text.lower()), [0, 0, 0, 1.0]),
+                dtype=np.float32,
+            )
+            rows.append(vector / np.linalg.norm(vector))
+        return np.array(rows)
+
+    return encode
+
+
+def test_sentence_vectors_find_a_thread_that_shares_no_word_with_the_query() -> None:
+    corpus = small_corpus()
+    encode = fake_encoder(
+        {"sugar": [1, 0, 0, 0], "sweet": [1, 0, 0, 0], "yeast": [0, 1, 0, 0], "citra": [0, 0, 1, 0]}
+    )
+    vectors = encode([f"{t.title} {t.body}" for t in corpus.threads])
+    index = RelatedIndex(corpus, vectors=vectors, encode=encode)
+    assert [h.key for h in index.rank(Query.of("sweet enough taste"))] == [3]
+    assert RelatedIndex(corpus).rank(Query.of("sweet enough taste")) == []
+    # Far in meaning and sharing no word: still nothing.
+    assert index.rank(Query.of("zzyzx quux")) == []
+
+
+def test_the_encoder_loads_from_the_installed_package_or_weaving_stays_lexical() -> None:
+    from practica.weaving.engine.dense import load_encoder, model_dir
+
+    encoder = load_encoder()
+    if model_dir() is None:
+        assert encoder is None
+        return
+    assert encoder is not None
+    vectors = encoder.encode(["dry hopping with citra", "citra hops for aroma", "tax forms"])
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]

@@ -20,6 +20,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from practica.env import envbool
+from practica.weaving.engine.related import Query, RelatedIndex
 from practica.weaving.evaluation import harness
 from practica.weaving.evaluation.report import markdown
 from practica.weaving.evaluation.sedump import DumpError
@@ -45,6 +47,11 @@ class Command(BaseCommand):
         parser.add_argument("dump_dir", type=Path, help="a dump folder, or a folder of dumps")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument("--out", type=Path, help="also write weaving_eval.json and .md here")
+        parser.add_argument(
+            "--dense",
+            action="store_true",
+            help="turn the optional sentence encoder on, and report the lexical ranking beside",
+        )
         parser.add_argument("--worker", type=Path, help=argparse_hidden())
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -52,10 +59,11 @@ class Command(BaseCommand):
             self._work(options["dump_dir"], options["worker"])
             return
         dumps = dumps_in(options["dump_dir"])
-        results = [self._run_child(dump) for dump in dumps]
+        results = [self._run_child(dump, dense=options["dense"]) for dump in dumps]
         report = {
             "date": datetime.now(UTC).date().isoformat(),
             "k": harness.K,
+            "dense": options["dense"],
             "sites": [r["summary"] for r in results],
             "pooled": harness.pooled([_revive(r) for r in results]),
         }
@@ -68,7 +76,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(markdown(report))
 
-    def _run_child(self, dump: Path) -> dict[str, Any]:
+    def _run_child(self, dump: Path, *, dense: bool) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="practica-eval-") as scratch:
             out = Path(scratch) / "result.json"
             env = {
@@ -76,6 +84,7 @@ class Command(BaseCommand):
                 "DATABASE_URL": f"sqlite:///{Path(scratch) / 'eval.sqlite3'}",
                 "PRACTICA_HOME": scratch,
                 "PRACTICA_ENV": "development",
+                "PRACTICA_WEAVING_DENSE": "1" if dense else "0",
             }
             command = [
                 sys.executable,
@@ -117,9 +126,20 @@ class Command(BaseCommand):
             )  # fmt: skip
             return [source_of[i.thread.pk] for i in items]
 
+        others: dict[str, harness.RelatedFinder] = {}
+        if envbool("PRACTICA_WEAVING_DENSE", default=False):
+            lexical = RelatedIndex(corpus)
+
+            def plain(text: str, leave_out: str) -> list[str]:
+                query = Query.of(text)
+                left_out = frozenset({by_source[leave_out]} if leave_out in by_source else ())
+                hits = lexical.rank(query, k=harness.K, exclude=left_out)
+                return [source_of[h.key] for h in hits]
+
+            others[harness.LEXICAL] = plain
         result = harness.SiteResult(site=dump.name)
         try:
-            harness.evaluate_lived_before(result, dump, corpus, ours)
+            harness.evaluate_lived_before(result, dump, corpus, ours, others)
             harness.evaluate_who_knows(result, dump, corpus)
         except DumpError as exc:
             raise CommandError(str(exc)) from exc
