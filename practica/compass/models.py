@@ -55,6 +55,8 @@ class CompassState(models.Model):
     last_reply_id = models.BigIntegerField(default=0)
     thread_count = models.BigIntegerField(default=0)
     reply_count = models.BigIntegerField(default=0)
+    #: The rules (and result format) the stored months were computed under.
+    fingerprint = models.CharField(max_length=40, blank=True, default="")
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

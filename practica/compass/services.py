@@ -25,6 +25,7 @@ from practica.compass.analysis.activity import Window, to_seconds
 from practica.compass.analysis.compute import Options, run
 from practica.compass.analysis.registry import providers
 from practica.compass.analysis.rules import ARCHETYPE_LABELS, ASPIRATION_ARCHETYPE
+from practica.compass.analysis.rules import fingerprint as rules_fingerprint
 from practica.compass.models import CompassMonth, CompassSettings, CompassSnapshot, CompassState
 from practica.compass.selectors import (
     Watermark,
@@ -122,12 +123,13 @@ def compass_refresh(
         and latest is not None
         and watermark_of(latest) == mark
         and latest.result.get("options") == asdict(options)
-        and latest.result.get("format") == FORMAT
+        and latest.result.get("fingerprint") == _fingerprint()
     ):
         return Refresh(latest, computed=False, seconds=time.perf_counter() - started)
     state = CompassState.objects.filter(community=community).first()
     stored = {m.month: m.row for m in CompassMonth.objects.filter(community=community)}
-    earliest = None if force else _earliest_change(community, state, mark)
+    same_rules = state is not None and state.fingerprint == _fingerprint()
+    earliest = None if force or not same_rules else _earliest_change(community, state, mark)
     activity = load_activity(community.pk)
     extra = {p.key: p.load(community.pk) for p in providers() if p.load is not None}
     outcome = run(
@@ -147,6 +149,10 @@ def compass_refresh(
     snapshot.duration_seconds = seconds
     CompassSnapshot.objects.filter(pk=snapshot.pk).update(duration_seconds=seconds)
     return Refresh(snapshot, True, seconds, outcome.reused_months)
+
+
+def _fingerprint() -> str:
+    return f"{FORMAT}-{rules_fingerprint()}"
 
 
 def _earliest_change(
@@ -196,6 +202,7 @@ def _finish(
         },
         "options": asdict(options),
         "format": FORMAT,
+        "fingerprint": _fingerprint(),
         "watermark": {
             **asdict(mark),
             "last_event_at": mark.last_event_at.isoformat() if mark.last_event_at else None,
@@ -273,7 +280,8 @@ def _store(
         batch_size=1000,
     )
     CompassState.objects.update_or_create(
-        community=community, defaults={**asdict(mark), "updated_at": now}
+        community=community,
+        defaults={**asdict(mark), "fingerprint": _fingerprint(), "updated_at": now},
     )
     snapshot = CompassSnapshot.objects.create(
         community=community,

@@ -99,7 +99,7 @@ _STAGE_RULES: dict[str, list[Rule | Missing]] = {
             "peers_not_audience",
             "people.ask_and_answer_share",
             ">=",
-            0.15,
+            0.25,
             "In a community members both ask and answer; in a broadcast network a few "
             "answer people and most only ask or read.",
             SOURCES["welser2007"],
@@ -205,7 +205,7 @@ _ARCHETYPE_RULES: dict[str, list[Rule | Missing]] = {
             "everyone_teaches",
             "people.ask_and_answer_share",
             ">=",
-            0.25,
+            0.35,
             "Learning together needs members who both bring problems and help with others'.",
             SOURCES["lave1991"],
             proxy=True,
@@ -392,3 +392,18 @@ def _level(score: float | None) -> str:
 def stage_rule_figures() -> set[str]:
     """Every figure the stage rules read (the series computes these for each month)."""
     return {r.figure for rules in _STAGE_RULES.values() for r in rules if isinstance(r, Rule)}
+
+
+def fingerprint() -> str:
+    """A short hash of every rule in force: stored results made under other rules are stale."""
+    import hashlib
+
+    parts = []
+    for table in (_STAGE_RULES, _ARCHETYPE_RULES):
+        for group in sorted(table):
+            for r in table[group]:
+                if isinstance(r, Rule):
+                    parts.append(f"{group}:{r.key}:{r.figure}:{r.op}:{r.threshold}")
+                else:
+                    parts.append(f"{group}:{r.key}:missing")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -170,3 +170,22 @@ def test_changing_the_unanswered_days_makes_the_next_refresh_compute(people, sto
     refresh = compass_refresh(community=people.community)
     assert refresh.computed
     assert refresh.snapshot.result["options"]["unanswered_days"] == 30
+
+
+def test_a_new_rule_makes_every_month_and_the_diagnosis_be_computed_again(people, story):
+    from practica.compass.analysis import rules
+
+    compass_refresh(community=people.community)
+    saved = {k: list(v) for k, v in rules._STAGE_RULES.items()}
+    try:
+        rules.register_rule(
+            "stage:community_of_practice",
+            rules.Rule("many_people", "people.contributors", ">=", 1000, "why", "source"),
+        )
+        refresh = compass_refresh(community=people.community)
+        assert refresh.computed and refresh.reused_months == 0
+        assert refresh.snapshot.result["stage"]["name"] == "network"
+        assert "many_people" in {e["rule"] for e in refresh.snapshot.result["stage"]["evidence"]}
+    finally:
+        rules._STAGE_RULES.clear()
+        rules._STAGE_RULES.update(saved)
