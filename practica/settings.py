@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "practica.weaving",
     "practica.learning",
     "practica.trust",
+    "practica.surveys",
 ]
 
 MIDDLEWARE = [

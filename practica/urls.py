@@ -12,9 +12,13 @@ urlpatterns = [
     path("accounts/", include("practica.accounts.urls")),
     path("c/<slug:slug>/search/", include("practica.search.urls")),
     path("c/", include("practica.communities.urls")),
+    path("c/<slug:slug>/", include("practica.communities.circle_urls")),
+    path("c/<slug:slug>/", include("practica.exchange.feed_urls")),
+    path("c/<slug:slug>/surveys/", include("practica.surveys.urls")),
     path("c/<slug:slug>/t/", include("practica.exchange.urls")),
     path("c/<slug:slug>/compass/", include("practica.compass.urls")),
     path("people/", include("practica.accounts.people_urls")),
+    path("settings/data/", include("practica.accounts.data_urls")),
     path("", include("practica.weaving.urls")),
 ]
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 
 from practica.accounts.models import AccessToken, User
+from practica.communities.circles import named_authorship
 from practica.communities.models import Community, Membership, MembershipStatus
 from practica.communities.selectors import AnyUser
 from practica.core.errors import NotFound
 from practica.exchange.models import Acknowledgement, Reply, Thread
+from practica.trust.selectors import trust_level_subquery
 
 RECENT = 10
 HELPED_PEOPLE = 5
@@ -67,13 +69,15 @@ def _helped(rows: QuerySet[Acknowledgement], prefix: str) -> list[HelpedPerson]:
 
 def profile_page(*, username: str, viewer: AnyUser) -> ProfilePage:
     person = person_get(username=username)
-    visible_threads = Thread.objects.visible_to(viewer)
+    # Under the Chatham House rule, threads seen from outside their circle name nobody.
+    visible_threads = Thread.objects.visible_to(viewer).filter(named_authorship(viewer))
     readable = Community.objects.readable_by(viewer)
     memberships = list(
         Membership.objects.filter(
             user=person, status=MembershipStatus.ACTIVE, community__in=readable.values("pk")
         )
         .select_related("community")
+        .annotate(**{"trust_level": trust_level_subquery()})  # a badge beside each community
         .order_by("community__name")
     )
     threads = list(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,9 @@ from django.utils import timezone
 from practica.accounts.models import AccessToken, User
 from practica.accounts.selectors import token_digest
 from practica.core.errors import Conflict
+
+if TYPE_CHECKING:
+    from practica.accounts.erasure import Erasure
 
 TOKEN_PREFIX = "prc_"
 
@@ -72,3 +76,21 @@ def token_revoke(*, token: AccessToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+# Data rights: a person downloads everything held about them, or deletes their account.
+# The work is in person_data.py and erasure.py; see docs/privacy.md.
+
+
+def person_export(*, user: User) -> dict[str, object]:
+    """Everything Practica holds about this person, as JSON-ready values."""
+    from practica.accounts.person_data import person_data
+
+    return person_data(user, exported_at=timezone.now())
+
+
+def person_delete(*, user: User, remove_contributions: bool = False) -> Erasure:
+    """Delete the account; what they wrote stays under "former member #n" unless removed."""
+    from practica.accounts.erasure import erase
+
+    return erase(user=user, remove_contributions=remove_contributions)

@@ -9,14 +9,25 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from practica.communities import selectors, services
-from practica.communities.models import Aspiration, Community, Membership, Visibility
+from practica.accounts.models import User
+from practica.communities import circles, selectors, services
+from practica.communities.models import (
+    Agreement,
+    Aspiration,
+    Circle,
+    CircleMembership,
+    CircleTier,
+    Community,
+    Membership,
+    Visibility,
+)
 from practica.core.api_auth import PUBLIC_READ, caller, signed_in
 from practica.core.api_schemas import (
     ERRORS_READ,
     ERRORS_WRITE,
     STORABLE,
     InputSchema,
+    ObjectId,
     PageOut,
     PageQuery,
     ProvenanceOut,
@@ -24,6 +35,8 @@ from practica.core.api_schemas import (
     page_of,
     provenance_of,
 )
+from practica.core.errors import NotFound
+from practica.core.text import render_markdown
 
 router = Router(tags=["communities"])
 
@@ -156,3 +169,163 @@ def member_list(request: HttpRequest, slug: Slug, page: Query[PageQuery]) -> Any
     unless you belong to them."""
     community = selectors.community_get_readable(slug=slug, user=caller(request))
     return page_of(selectors.member_list(community=community), page)
+
+
+# Circles ------------------------------------------------------------------------------
+
+
+class CircleIn(InputSchema):
+    name: Annotated[str, Field(min_length=1, max_length=200), STORABLE]
+    slug: Annotated[str, Field(min_length=1, max_length=100), STORABLE] = Field(
+        description="Lower-case letters, digits and hyphens; unique in the community.",
+        examples=["night-shift"],
+    )
+    tier: CircleTier = Field(
+        default=CircleTier.MEMBERS,
+        description="open: anyone who can read the community; members: its members; "
+        "private: by invitation; confidential: private, and kept out of exports, search "
+        "for others, and the compass's detail.",
+    )
+    description: Annotated[str, Field(max_length=10_000), STORABLE] = ""
+    chatham_house: bool = Field(
+        default=False,
+        description="What is said may be used outside the circle, but authors are shown "
+        "there as 'a member of <circle>'.",
+    )
+
+
+class CircleOut(Schema):
+    id: int
+    community: str = Field(description="The community's slug.")
+    slug: str
+    name: str
+    description: str
+    tier: CircleTier
+    chatham_house: bool
+    created_at: datetime
+    is_in: bool = Field(description="Whether the caller is in the circle.")
+
+    @staticmethod
+    def resolve_community(obj: Circle) -> str:
+        return obj.community.slug
+
+    @staticmethod
+    def resolve_is_in(obj: Circle, context: dict[str, Any]) -> bool:
+        return obj.pk in circles.circle_ids_of(caller(context["request"]))
+
+
+class InviteIn(InputSchema):
+    username: Annotated[str, Field(min_length=1, max_length=150), STORABLE]
+
+
+class CircleMemberOut(Schema):
+    circle_id: int
+    username: str
+    joined_at: datetime
+
+    @staticmethod
+    def resolve_username(obj: CircleMembership) -> str:
+        return obj.user.username
+
+
+@router.get(
+    "/communities/{slug}/circles",
+    auth=PUBLIC_READ,
+    response={200: list[CircleOut], **ERRORS_READ},
+    summary="List the circles you may know of",
+)
+def circle_list(request: HttpRequest, slug: Slug) -> Any:
+    """Open and members' circles you can read, and private or confidential circles you are
+    in. Other closed circles are not listed: not even their names leave them."""
+    community = selectors.community_get_readable(slug=slug, user=caller(request))
+    return circles.circles_visible(community=community, user=caller(request))
+
+
+@router.post(
+    "/communities/{slug}/circles",
+    response={201: CircleOut, **ERRORS_WRITE},
+    summary="Open a circle",
+)
+def circle_create(request: HttpRequest, slug: Slug, payload: CircleIn) -> Any:
+    """Stewards open circles; in a private or confidential one, the steward is its first
+    member and invites the others."""
+    user = signed_in(request)
+    community = selectors.community_get_readable(slug=slug, user=user)
+    return Status(201, circles.circle_create(community=community, actor=user, **payload.dict()))
+
+
+@router.post(
+    "/circles/{id}/invite",
+    response={201: CircleMemberOut, **ERRORS_WRITE},
+    summary="Invite someone into a private or confidential circle",
+)
+def circle_invite(request: HttpRequest, id: ObjectId, payload: InviteIn) -> Any:
+    """Members of the circle invite members of its community. A circle you are not in is
+    404, as if it did not exist."""
+    user = signed_in(request)
+    circle = circles.circle_by_id(circle_id=id, user=user)
+    person = User.objects.filter(username=payload.username, is_active=True).first()
+    if person is None:
+        raise NotFound(f"nobody is called {payload.username}", field="username")
+    return Status(201, circles.circle_invite(circle=circle, actor=user, user=person))
+
+
+# Agreements ---------------------------------------------------------------------------
+
+
+class AgreementOut(Schema):
+    version: int
+    body: str
+    body_html: str
+    change_note: str
+    created_at: datetime
+    accepted: bool = Field(description="Whether the caller accepted this version.")
+
+    @staticmethod
+    def resolve_body_html(obj: Agreement) -> str:
+        return render_markdown(obj.body)
+
+    @staticmethod
+    def resolve_accepted(obj: Agreement, context: dict[str, Any]) -> bool:
+        person = caller(context["request"])
+        if not person.is_authenticated:
+            return False
+        return obj.acceptances.filter(person=person).exists()
+
+
+class AcceptIn(InputSchema):
+    version: int = Field(
+        ge=1, description="The version you read; refused (409) if a newer one came out."
+    )
+
+
+@router.get(
+    "/communities/{slug}/agreement",
+    auth=PUBLIC_READ,
+    response={200: AgreementOut, **ERRORS_READ},
+    summary="Read the community's current agreements",
+)
+def agreement_current(request: HttpRequest, slug: Slug) -> Any:
+    """The agreements are part of the community's card: anyone may read them before
+    joining. 404 when the community has none yet."""
+    community = selectors.community_get(slug=slug, user=caller(request))
+    current = circles.agreement_current(community=community)
+    if current is None:
+        raise NotFound(f"{community.name} has no agreements yet", field="slug")
+    return current
+
+
+@router.post(
+    "/communities/{slug}/agreement",
+    response={200: AgreementOut, **ERRORS_WRITE},
+    summary="Accept the community's current agreements",
+)
+def agreement_accept(request: HttpRequest, slug: Slug, payload: AcceptIn) -> Any:
+    """Members accept a new version before they post again; people about to join accept
+    it here or when joining."""
+    user = signed_in(request)
+    community = selectors.community_get(slug=slug, user=user)
+    acceptance = circles.agreement_accept_version(
+        community=community, person=user, version=payload.version
+    )
+    return acceptance.agreement

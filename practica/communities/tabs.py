@@ -92,3 +92,4 @@ def _always(context: TabContext) -> bool:
 register_tab(CommunityTab(key="threads", label="Threads", path="", order=10, shown=_always))
 register_tab(CommunityTab(key="members", label="Members", path="members/", order=20))
 register_tab(CommunityTab(key="search", label="Search", path="search/", order=30))
+register_tab(CommunityTab(key="circles", label="Circles", path="circles/", order=35))

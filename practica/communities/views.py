@@ -79,7 +79,7 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "page": paginate(request, threads),
             "query": query_without_page(request),
-            "cloud": tag_cloud(community=viewer.community),
+            "cloud": tag_cloud(community=viewer.community, user=request.user),
             "kinds": ThreadKind,
             "active_filters": bool(request.GET.get("kind") or request.GET.get("tag"))
             or bool(request.GET.get("unresolved")),

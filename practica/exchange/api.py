@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from practica.accounts.models import User
+from practica.communities.circles import attribution_for, circle_get
 from practica.communities.selectors import community_get_readable
 from practica.core.api_auth import PUBLIC_READ, caller, signed_in
 from practica.core.api_schemas import (
@@ -46,6 +47,30 @@ def person_of(user: User | None) -> PersonOut | None:
     return None if user is None else PersonOut(username=user.username, name=user.name)
 
 
+def author_of(item: Thread | Reply, context: dict[str, Any]) -> PersonOut | None:
+    """The author as the caller may know them: null under the Chatham House rule outside
+    the circle (``attributed_to`` then says "a member of <circle>")."""
+    return person_of(attribution_for(item, caller(context["request"])).person)
+
+
+def attributed_to(item: Thread | Reply, context: dict[str, Any]) -> str:
+    return attribution_for(item, caller(context["request"])).name
+
+
+class CircleRefOut(Schema):
+    slug: str
+    name: str
+    tier: str
+    chatham_house: bool
+
+
+def circle_of(thread: Thread) -> CircleRefOut | None:
+    c = thread.circle
+    if c is None:
+        return None
+    return CircleRefOut(slug=c.slug, name=c.name, tier=c.tier, chatham_house=c.chatham_house)
+
+
 class ThreadIn(InputSchema):
     kind: ThreadKind
     title: Annotated[str, Field(min_length=1, max_length=300), STORABLE]
@@ -55,6 +80,11 @@ class ThreadIn(InputSchema):
     what_happened: LongText = ""
     learned: LongText = ""
     differently: LongText = ""
+    circle: Slug | None = Field(
+        default=None,
+        description="Slug of a circle of the community to post in (one you may post in); "
+        "leave out to post to the whole community.",
+    )
 
 
 class ThreadFilters(PageQuery):
@@ -74,6 +104,7 @@ class ReplyOut(Schema):
     thread_id: int
     parent_id: int | None
     author: PersonOut | None
+    attributed_to: str = Field(description="How to name the author on screen.")
     kind: ReplyKind
     body: str
     body_html: str
@@ -84,8 +115,12 @@ class ReplyOut(Schema):
     provenance: ProvenanceOut | None
 
     @staticmethod
-    def resolve_author(obj: Reply) -> PersonOut | None:
-        return person_of(obj.author)
+    def resolve_author(obj: Reply, context: dict[str, Any]) -> PersonOut | None:
+        return author_of(obj, context)
+
+    @staticmethod
+    def resolve_attributed_to(obj: Reply, context: dict[str, Any]) -> str:
+        return attributed_to(obj, context)
 
     @staticmethod
     def resolve_body_html(obj: Reply) -> str:
@@ -107,6 +142,8 @@ class ThreadSummaryOut(Schema):
     title: str
     excerpt: str
     author: PersonOut | None
+    attributed_to: str = Field(description="How to name the author on screen.")
+    circle: CircleRefOut | None = Field(description="The circle it was posted in, if any.")
     tags: list[str]
     created_at: datetime
     last_activity_at: datetime
@@ -122,8 +159,16 @@ class ThreadSummaryOut(Schema):
         return excerpt(obj.body or " ".join(text for _, text in obj.story_parts))
 
     @staticmethod
-    def resolve_author(obj: Thread) -> PersonOut | None:
-        return person_of(obj.author)
+    def resolve_author(obj: Thread, context: dict[str, Any]) -> PersonOut | None:
+        return author_of(obj, context)
+
+    @staticmethod
+    def resolve_attributed_to(obj: Thread, context: dict[str, Any]) -> str:
+        return attributed_to(obj, context)
+
+    @staticmethod
+    def resolve_circle(obj: Thread) -> CircleRefOut | None:
+        return circle_of(obj)
 
     @staticmethod
     def resolve_tags(obj: Thread) -> list[str]:
@@ -146,6 +191,8 @@ class ThreadOut(Schema):
     learned: str
     differently: str
     author: PersonOut | None
+    attributed_to: str = Field(description="How to name the author on screen.")
+    circle: CircleRefOut | None = Field(description="The circle it was posted in, if any.")
     tags: list[str]
     created_at: datetime
     edited_at: datetime | None
@@ -166,8 +213,16 @@ class ThreadOut(Schema):
         return render_markdown(obj.body)
 
     @staticmethod
-    def resolve_author(obj: Thread) -> PersonOut | None:
-        return person_of(obj.author)
+    def resolve_author(obj: Thread, context: dict[str, Any]) -> PersonOut | None:
+        return author_of(obj, context)
+
+    @staticmethod
+    def resolve_attributed_to(obj: Thread, context: dict[str, Any]) -> str:
+        return attributed_to(obj, context)
+
+    @staticmethod
+    def resolve_circle(obj: Thread) -> CircleRefOut | None:
+        return circle_of(obj)
 
     @staticmethod
     def resolve_tags(obj: Thread) -> list[str]:
@@ -217,7 +272,14 @@ def thread_create(request: HttpRequest, slug: Slug, payload: ThreadIn) -> Any:
     learned, differently) instead of, or beside, a body."""
     user = signed_in(request)
     community = community_get_readable(slug=slug, user=user)
-    thread = services.thread_create(community=community, author=user, **payload.dict())
+    fields = payload.dict()
+    circle_slug = fields.pop("circle")
+    circle = (
+        None
+        if circle_slug is None
+        else circle_get(community=community, slug=circle_slug, user=user)
+    )
+    thread = services.thread_create(community=community, author=user, circle=circle, **fields)
     return Status(201, selectors.thread_get(thread_id=thread.pk, user=user))
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
 from practica.accounts.forms import PracticaForm
+from practica.communities.models import Circle
 from practica.exchange.models import Reply, Thread, ThreadKind
 
 KIND_HELP = {
@@ -94,7 +96,25 @@ class ThreadCreateForm(ThreadTextForm):
         initial=ThreadKind.QUESTION,
         widget=forms.RadioSelect,
     )
-    field_order = ["kind", "title", "body"]
+    circle = forms.ModelChoiceField(
+        label="Where",
+        queryset=Circle.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="The whole community",
+        help_text="A circle keeps the thread to the people its privacy lets in.",
+    )
+    field_order = ["kind", "circle", "title", "body"]
+
+    def __init__(self, *args: Any, circles: Sequence[Circle] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the circles this person may post in (communities.circles.circles_for_posting).
+        # The field stays when there are none, so that a circle sent anyway is refused
+        # rather than quietly posted to the whole community.
+        field = self.fields["circle"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Circle.objects.filter(pk__in=[c.pk for c in circles])
+        self.offers_circles = bool(circles)
 
 
 class ThreadEditForm(ThreadTextForm):

@@ -190,13 +190,17 @@ class CloudTag:
     weight: int  # 1 (few threads) to 4 (many)
 
 
-def tag_cloud(*, community: Community, size: int = TAG_CLOUD_SIZE) -> list[CloudTag]:
+def tag_cloud(
+    *, community: Community, user: AnyUser = None, size: int = TAG_CLOUD_SIZE
+) -> list[CloudTag]:
     """The most used tags, alphabetical, each with a weight for its size on the page.
 
     Weights follow the logarithm of the count: a few very popular tags would
     otherwise shrink every other tag to the same small size.
     """
-    tags = [t for t in tag_list(community=community)[:size] if getattr(t, "thread_count", 0)]
+    tags = [
+        t for t in tag_list(community=community, user=user)[:size] if getattr(t, "thread_count", 0)
+    ]
     if not tags:
         return []
     counts = [t.thread_count for t in tags]  # type: ignore[attr-defined]

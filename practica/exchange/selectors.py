@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from practica.communities.models import Community
 from practica.communities.selectors import AnyUser
@@ -22,7 +22,7 @@ def thread_list(
     threads = (
         Thread.objects.visible_to(user)
         .filter(community=community)
-        .select_related("author")
+        .select_related("author", "circle")
         .prefetch_related("tags")
         .annotate(reply_count=Count("replies", distinct=True))
         .order_by("-last_activity_at", "-pk")  # Meta.ordering is dropped by aggregation
@@ -89,9 +89,16 @@ def acknowledged_by(*, person: AnyUser, thread: Thread) -> set[int | None]:
     )
 
 
-def tag_list(*, community: Community) -> QuerySet[Tag]:
+def tag_list(*, community: Community, user: AnyUser = None) -> QuerySet[Tag]:
+    """Tags by how many threads use them; with ``user``, counting only threads they may read
+    (a tag used only inside a closed circle would otherwise tell what the circle discusses)."""
+    if user is None:
+        counted = Count("threads")
+    else:
+        visible = Thread.objects.visible_to(user).filter(community=community).values("pk")
+        counted = Count("threads", filter=Q(threads__in=visible))
     return (
         Tag.objects.filter(community=community)
-        .annotate(thread_count=Count("threads"))
+        .annotate(thread_count=counted)
         .order_by("-thread_count", "name")
     )

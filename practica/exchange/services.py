@@ -81,6 +81,12 @@ def _require_circle_voice(community: Community, circle: Circle, person: User) ->
     closed = circle.tier in {CircleTier.PRIVATE, CircleTier.CONFIDENTIAL}
     if closed and not CircleMembership.objects.filter(circle=circle, user=person).exists():
         raise NotAllowed(f"only members of the circle {circle.name} can post in it")
+    pending = agreement_pending(community=community, person=person, circle=circle)
+    if pending is not None:
+        raise NotAllowed(
+            f"accept the agreements of the circle {circle.name} (version {pending.version}) "
+            "to post in it"
+        )
 
 
 def _record_mentions(*, community: Community, actor: User, text: str, obj: Thread | Reply) -> None:

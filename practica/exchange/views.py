@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from practica.accounts.models import User
+from practica.communities.circles import circles_for_posting
 from practica.communities.pages import viewer_of_content
 from practica.core.errors import Conflict, NotAllowed, PracticaError
 from practica.core.web import domain_errors, form_error, is_htmx, login_required_htmx, sentence
@@ -76,7 +77,11 @@ def _render_thread(
 def thread_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_of_content(slug=slug, user=request.user)
     kind = request.GET.get("kind", ThreadKind.QUESTION)
-    form = ThreadCreateForm(request.POST or None, initial={"kind": kind})
+    form = ThreadCreateForm(
+        request.POST or None,
+        initial={"kind": kind, "circle": request.GET.get("circle", "")},
+        circles=circles_for_posting(community=viewer.community, user=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             thread = thread_create(

@@ -3,8 +3,12 @@
 The format is documented in ``docs/export-format.md``. What goes out is decided
 in one place, ``export_scope``: everything is derived from the threads the
 funnel lets through (their replies, links between them, acknowledgements of
-them, ledger events about them), so a future rule that keeps confidential
-circles out of exports is one change to the funnel.
+them, ledger events about them). Threads of private and confidential circles
+never pass (``communities.circles.exportable_threads``); threads of open and
+members' circles leave with their circle. Under the Chatham House rule an
+export is outside the circle: its threads and replies leave without their
+authors, and the acknowledgements and ledger events that would name the
+people taking part stay behind.
 
 Order is fixed (see ``natural``), keys are sorted, and nothing about the export
 itself (its time, this database's ids of imported rows) is written, so two
@@ -25,7 +29,8 @@ from typing import IO, Any
 from django.db.models import Q, QuerySet
 
 from practica.accounts.models import User
-from practica.communities.models import Community, Membership
+from practica.communities.circles import EXPORTED_TIERS, exportable_threads
+from practica.communities.models import Circle, Community, Membership
 from practica.exchange.models import Acknowledgement, Reply, Tag, Thread, ThreadLink
 from practica.importers.models import ExportOrigin
 from practica.ledger.models import LedgerEvent
@@ -53,14 +58,14 @@ Ref = tuple[str, str]
 
 
 def every_thread(threads: QuerySet[Thread]) -> QuerySet[Thread]:
-    """The admin's funnel: the whole community, except what is said inside circles.
+    """The admin's funnel: the whole community, except private and confidential circles.
 
-    Circles (and who is in them) are not part of export version 1, so their
-    threads stay out: restored without their circle they would be readable by
-    the whole community. When circles are exported, this is where the
-    confidential ones must still be left out.
+    Open and members' circles are exported with their circle (and restored into
+    it), so what they hold stays as guarded after a restore. Who is in a circle
+    is not exported: open and members' circles follow the community's own
+    membership.
     """
-    return threads.filter(circle__isnull=True)
+    return exportable_threads(threads)
 
 
 @dataclass
@@ -75,22 +80,36 @@ class Scope:
     memberships: QuerySet[Membership]
     events: QuerySet[LedgerEvent]
     tags: QuerySet[Tag]
+    circles: QuerySet[Circle]
+    #: Threads under the Chatham House rule: exported without naming anyone.
+    unattributed: frozenset[int]
 
 
 def export_scope(community: Community, *, funnel: ThreadFunnel = every_thread) -> Scope:
-    threads = funnel(Thread.objects.filter(community=community))
+    # Whatever the funnel, closed circles stay behind.
+    threads = exportable_threads(funnel(Thread.objects.filter(community=community)))
     thread_ids = threads.values("pk")
+    chatham = threads.filter(circle__chatham_house=True).values("pk")
+    named_ids = threads.exclude(circle__chatham_house=True).values("pk")
+    circle_ids = threads.exclude(circle=None).values("circle_id")
     return Scope(
         community=community,
         threads=threads,
         replies=Reply.objects.filter(thread__in=thread_ids),
         links=ThreadLink.objects.filter(from_thread__in=thread_ids, to_thread__in=thread_ids),
-        acknowledgements=Acknowledgement.objects.filter(thread__in=thread_ids),
+        acknowledgements=Acknowledgement.objects.filter(thread__in=named_ids),
         memberships=Membership.objects.filter(community=community),
         events=LedgerEvent.objects.filter(community=community).filter(
-            Q(thread_id__isnull=True) | Q(thread_id__in=thread_ids)
+            Q(thread_id__isnull=True) | Q(thread_id__in=named_ids)
         ),
-        tags=Tag.objects.filter(community=community),
+        # A tag used only inside circles that stay behind would tell what they talk about.
+        tags=Tag.objects.filter(community=community)
+        .filter(Q(threads__isnull=True) | Q(threads__in=thread_ids))
+        .distinct(),
+        circles=Circle.objects.filter(
+            Q(pk__in=circle_ids) | Q(community=community, tier__in=EXPORTED_TIERS)
+        ),
+        unattributed=frozenset(chatham.values_list("pk", flat=True)),
     )
 
 
@@ -154,6 +173,7 @@ class _Exporter:
             ("community", [self._community()]),
             ("person", self._people()),
             ("tag", self._tags()),
+            ("circle", self._circles()),
             ("thread", self._threads()),
             ("reply", self._replies()),
             ("link", self._links()),
@@ -164,6 +184,7 @@ class _Exporter:
         counts = {
             "person": len(self.usernames),
             "tag": s.tags.count(),
+            "circle": s.circles.count(),
             "thread": len(self.thread_refs),
             "reply": len(self.reply_refs),
             "link": s.links.count(),
@@ -182,8 +203,8 @@ class _Exporter:
         s = self.scope
         ids: set[int] = set(s.memberships.values_list("user_id", flat=True))
         for qs, names in (
-            (s.threads, ("author_id",)),
-            (s.replies, ("author_id",)),
+            (s.threads.exclude(pk__in=s.unattributed), ("author_id",)),
+            (s.replies.exclude(thread_id__in=s.unattributed), ("author_id",)),
             (s.acknowledgements, ("person_id",)),
             (s.events, ("actor_id", "target_id")),
         ):
@@ -215,13 +236,28 @@ class _Exporter:
         for name, description in self.scope.tags.order_by().values_list("name", "description"):
             yield {"name": name, "description": description}
 
+    def _circles(self) -> Iterator[dict[str, Any]]:
+        for c in self.scope.circles.order_by("slug"):
+            yield {
+                "slug": c.slug,
+                "name": c.name,
+                "description": c.description,
+                "tier": c.tier,
+                "chatham_house": c.chatham_house,
+                "created_at": when(c.created_at),
+            }
+
+    def _author(self, thread_id: int, author_id: int | None) -> str | None:
+        """Nobody is named under the Chatham House rule: an export is outside the circle."""
+        return None if thread_id in self.scope.unattributed else self._person(author_id)
+
     def _ordered(self, refs: dict[int, Ref]) -> list[int]:
         return sorted(refs, key=lambda pk: natural(*refs[pk]))
 
     def _threads(self) -> Iterator[dict[str, Any]]:
         through = Thread.tags.through
         for part in _chunks(self._ordered(self.thread_refs)):
-            rows = {t.pk: t for t in Thread.objects.filter(pk__in=part)}
+            rows = {t.pk: t for t in Thread.objects.filter(pk__in=part).select_related("circle")}
             tags: dict[int, list[str]] = {}
             for thread_id, name in through.objects.filter(thread_id__in=part).values_list(
                 "thread_id", "tag__name"
@@ -231,7 +267,8 @@ class _Exporter:
                 t = rows[pk]
                 yield {
                     "ref": list(self.thread_refs[pk]),
-                    "author": self._person(t.author_id),
+                    "author": self._author(pk, t.author_id),
+                    "circle": t.circle.slug if t.circle is not None else None,
                     "tags": sorted(tags.get(pk, [])),
                     "accepted_reply": self._reply(t.accepted_reply_id),
                     "created_at": when(t.created_at),
@@ -255,7 +292,7 @@ class _Exporter:
                     "ref": list(self.reply_refs[pk]),
                     "thread": list(self.thread_refs[r.thread_id]),
                     "parent": self._reply(r.parent_id),
-                    "author": self._person(r.author_id),
+                    "author": self._author(r.thread_id, r.author_id),
                     "created_at": when(r.created_at),
                     "edited_at": when(r.edited_at),
                     **{name: getattr(r, name) for name in REPLY_FIELDS},

@@ -21,15 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
+from practica.communities.circles import EXPORTED_TIERS
 from practica.communities.models import (
+    CLOSED_TIERS,
     Aspiration,
+    Circle,
+    CircleTier,
     Community,
     MembershipStatus,
     Role,
     Visibility,
 )
-from practica.exchange.models import LinkKind, ReplyKind, ThreadKind
+from practica.communities.services import SLUG_RE
+from practica.exchange.models import LinkKind, ReplyKind, Thread, ThreadKind
 from practica.importers.errors import ArchiveError
 from practica.importers.export import COMMUNITY_FIELDS, FORMAT, PERSON_FIELDS, VERSION
 from practica.importers.formats import Outcome
@@ -48,10 +54,13 @@ from practica.importers.writer import (
 )
 
 ORDER = (
-    "community", "person", "tag", "thread", "reply", "link", "acknowledgement", "membership",
-    "event",
+    "community", "person", "tag", "circle", "thread", "reply", "link", "acknowledgement",
+    "membership", "event",
 )  # fmt: skip
 TEXT, NUMBER, FLAG, TIME, REF, NAME = "text", "number", "flag", "time", "ref", "name"
+CIRCLE = "circle"
+#: Fields later versions of the format added; files written before them leave them out.
+OPTIONAL = frozenset({("thread", "circle")})
 SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     # field: (kind, may be null)
     "community": {
@@ -63,8 +72,13 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         **{f: (TEXT, False) for f in PERSON_FIELDS if f != "is_system"}, "is_system": (FLAG, False),
     },
     "tag": {"name": (TEXT, False), "description": (TEXT, False)},
+    "circle": {
+        "slug": (TEXT, False), "name": (TEXT, False), "description": (TEXT, False),
+        "tier": (TEXT, False), "chatham_house": (FLAG, False), "created_at": (TIME, False),
+    },
     "thread": {
-        "ref": (REF, False), "author": (NAME, True), "tags": ("tags", False),
+        "ref": (REF, False), "author": (NAME, True), "circle": (CIRCLE, True),
+        "tags": ("tags", False),
         "accepted_reply": (REF, True), "created_at": (TIME, False), "edited_at": (TIME, True),
         "last_activity_at": (TIME, False), "kind": (TEXT, False), "title": (TEXT, False),
         "body": (TEXT, False), "context": (TEXT, False), "what_happened": (TEXT, False),
@@ -99,12 +113,16 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
 CHOICES: dict[tuple[str, str], list[str]] = {
     ("community", "aspiration"): list(Aspiration.values),
     ("community", "visibility"): list(Visibility.values),
+    # Private and confidential circles never leave a database, so no file may bring one.
+    ("circle", "tier"): sorted(EXPORTED_TIERS),
     ("thread", "kind"): list(ThreadKind.values),
     ("reply", "kind"): list(ReplyKind.values),
     ("link", "kind"): list(LinkKind.values),
     ("membership", "role"): list(Role.values),
     ("membership", "status"): list(MembershipStatus.values),
 }
+#: From the most open tier to the most closed.
+TIER_RANK = {tier: rank for rank, tier in enumerate(CircleTier.values)}
 #: Which kind of line a reference must name, and that it must come before.
 REFERS: dict[tuple[str, str], str] = {
     ("reply", "thread"): "thread",
@@ -184,7 +202,7 @@ def _lines(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _validate(path: Path, name: str) -> tuple[dict[str, Any], int]:
     """Check the whole file before anything is written; returns the community card."""
-    seen: dict[str, set[Any]] = {"person": set(), "thread": set(), "reply": set()}
+    seen: dict[str, set[Any]] = {"person": set(), "thread": set(), "reply": set(), "circle": set()}
     card: dict[str, Any] | None = None
     rank = 0
     count = 0
@@ -207,10 +225,14 @@ def _validate(path: Path, name: str) -> tuple[dict[str, Any], int]:
         rank = ORDER.index(kind)
         for field, (shape, nullable) in SCHEMA[kind].items():
             value = item.get(field, ...)
+            if value is ... and (kind, field) in OPTIONAL:
+                continue
             problem = _check(value, shape, nullable, seen)
             allowed = CHOICES.get((kind, field))
             if not problem and allowed and value not in allowed:
                 problem = f"{value!r} is not one of {', '.join(allowed)}"
+            if not problem and (kind, field) == ("circle", "slug") and not SLUG_RE.match(value):
+                problem = f"{value!r} is not a slug (lower-case letters, digits, hyphens)"
             target = REFERS.get((kind, field))
             if not problem and target and value is not None and tuple(value) not in seen[target]:
                 problem = f"names a {target} the file does not define before it"
@@ -224,6 +246,8 @@ def _validate(path: Path, name: str) -> tuple[dict[str, Any], int]:
             seen["person"].add(item["username"])
         elif kind in ("thread", "reply"):
             seen[kind].add(tuple(item["ref"]))
+        elif kind == "circle":
+            seen["circle"].add(item["slug"])
         count += 1
     if card is None:
         raise ArchiveError(name, "no community line: the file is empty or cut short")
@@ -267,6 +291,8 @@ def _check(value: Any, shape: str, nullable: bool, seen: dict[str, set[Any]]) ->
             return "must be a username"
         if value not in seen["person"]:
             return f"names {value!r}, who has no person line"
+    if shape == CIRCLE and (not isinstance(value, str) or value not in seen["circle"]):
+        return f"names {value!r}, which has no circle line before it"
     return None
 
 
@@ -299,8 +325,12 @@ def _flush(writer: Writer, kind: str, items: list[dict[str, Any]]) -> None:
             writer.write_people([_person(i) for i in items])
         elif kind == "tag":
             writer.write_tags([(i["name"], i["description"]) for i in items])
+        elif kind == "circle":
+            _write_circles(writer.community, items)
         elif kind == "thread":
-            writer.write_threads([_thread(i) for i in items])
+            rows = [_thread(i) for i in items]
+            writer.write_threads(rows)
+            _place_in_circles(writer, rows, items)
         elif kind == "reply":
             writer.write_replies([_reply(i) for i in items])
         elif kind == "link":
@@ -311,6 +341,52 @@ def _flush(writer: Writer, kind: str, items: list[dict[str, Any]]) -> None:
             writer.write_memberships([_membership(i) for i in items])
         elif kind == "event":
             writer.write_events([_event(i) for i in items])
+
+
+def _write_circles(community: Community, items: list[dict[str, Any]]) -> None:
+    """Circles by slug. A restore never loosens a circle that is already here: a stricter
+    tier, or the Chatham House rule, stays."""
+    for i in items:
+        circle, created = Circle.objects.get_or_create(
+            community=community,
+            slug=i["slug"],
+            defaults={
+                "name": i["name"],
+                "description": i["description"],
+                "tier": i["tier"],
+                "chatham_house": i["chatham_house"],
+                "created_at": datetime.fromisoformat(i["created_at"]),
+            },
+        )
+        if created:
+            continue
+        changed: list[str] = []
+        if TIER_RANK[circle.tier] < TIER_RANK[i["tier"]]:
+            circle.tier, changed = i["tier"], [*changed, "tier"]
+        if i["chatham_house"] and not circle.chatham_house:
+            circle.chatham_house, changed = True, [*changed, "chatham_house"]
+        if changed:
+            circle.save(update_fields=changed)
+
+
+def _place_in_circles(writer: Writer, rows: list[ThreadRow], items: list[dict[str, Any]]) -> None:
+    """Put restored threads into their circles. A thread is never taken out of a circle, nor
+    moved out of a private or confidential one, by a restore."""
+    wanted: dict[str, str] = {
+        r.ref: i["circle"] for r, i in zip(rows, items, strict=True) if i.get("circle")
+    }
+    if not wanted:
+        return
+    circles = dict(
+        Circle.objects.filter(
+            community=writer.community, slug__in=set(wanted.values())
+        ).values_list("slug", "pk")
+    )
+    movable = ~Q(circle__tier__in=CLOSED_TIERS) | Q(circle__isnull=True)
+    for ref, slug in wanted.items():
+        Thread.objects.filter(movable, pk=writer.threads[ref]).exclude(
+            circle_id=circles[slug]
+        ).update(circle_id=circles[slug])
 
 
 def _person(i: dict[str, Any]) -> PersonRow:

@@ -150,7 +150,7 @@ def related_for(
     # Ask for more than k, then let the funnel decide; widen if it removed too many.
     want = k * 3
     while True:
-        hits = indexes.related.top(scores, query, k=want, exclude=exclude)
+        hits = indexes.related.top(scores, query, k=want, exclude=exclude, explain=False)
         readable = set(
             Thread.objects.visible_to(user)
             .filter(pk__in=[h.key for h in hits])
@@ -161,7 +161,11 @@ def related_for(
             break
         want *= 4
     return [
-        RelatedItem(thread=_card(indexes, h.key), score=round(h.score, 4), why=h.why)
+        RelatedItem(
+            thread=_card(indexes, h.key),
+            score=round(h.score, 4),
+            why=indexes.related.why(indexes.related.position[h.key], query),
+        )
         for h in kept[:k]
     ]
 

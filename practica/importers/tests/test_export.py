@@ -133,11 +133,22 @@ def test_the_funnel_decides_what_an_export_may_hold(people: People) -> None:
     assert sum(1 for line in lines[1:] if line["type"] == "acknowledgement") == 1
 
 
-def test_threads_inside_circles_stay_out_of_exports(people: People, tmp_path: Path) -> None:
+@pytest.mark.parametrize("tier", ["private", "confidential"])
+def test_threads_inside_closed_circles_stay_out_of_exports(
+    people: People, tmp_path: Path, tier: str
+) -> None:
     lived_in(people)
-    circle = Circle.objects.create(community=people.community, name="Inner", slug="inner")
+    circle = Circle.objects.create(
+        community=people.community, name="Inner", slug="inner", tier=tier
+    )
     Thread.objects.filter(title="Our first harvest").update(circle=circle)
-    assert "Our first harvest" not in export_text("growers", tmp_path)
+    text = export_text("growers", tmp_path)
+    assert "Our first harvest" not in text and "Drain well" not in text
+    assert '"inner"' not in text  # not even the circle's name
+    # Nor through a funnel that would let everything through.
+    out = io.StringIO()
+    community_export(people.community, out, funnel=lambda qs: qs)
+    assert "Our first harvest" not in out.getvalue()
 
 
 BAD_EXPORTS = [
