@@ -129,7 +129,10 @@ class RelatedIndex:
         k: int,
         allowed: np.ndarray | None = None,
         exclude: frozenset[int] = frozenset(),
+        explain: bool = True,
     ) -> list[RelatedHit]:
+        """The best ``k`` by ``scores``; ``explain=False`` leaves ``why`` empty (callers that
+        filter the hits further explain only those they keep, with ``why``)."""
         candidates = scores > 0
         if allowed is not None:
             candidates &= allowed
@@ -142,7 +145,11 @@ class RelatedIndex:
         # Ties break on the newer thread first, then on the id, so results are stable.
         order = sorted(found, key=lambda i: (-float(scores[i]), -int(self.keys[i])))
         return [
-            RelatedHit(key=int(self.keys[i]), score=float(scores[i]), why=self.why(int(i), query))
+            RelatedHit(
+                key=int(self.keys[i]),
+                score=float(scores[i]),
+                why=self.why(int(i), query) if explain else "",
+            )
             for i in order
         ]
 
