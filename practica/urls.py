@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("practica.accounts.urls")),
     path("c/<slug:slug>/search/", include("practica.search.urls")),
+    path("c/<slug:slug>/", include("practica.learning.urls")),
     path("c/", include("practica.communities.urls")),
     path("c/<slug:slug>/", include("practica.communities.circle_urls")),
     path("c/<slug:slug>/", include("practica.exchange.feed_urls")),

@@ -83,6 +83,9 @@ class ReflectionIn(Schema):
 class DecisionIn(Schema):
     decision: Decision
     note: Text = ""
+    next_plan: Text = Field(
+        default="", description="With iterate: the next cycle's plan (else the plan carries over)."
+    )
 
 
 class MeasureOut(Schema):
@@ -141,7 +144,7 @@ class ExperimentOut(Schema):
     cycles: list[CycleOut] = Field(description="The chain of cycles, first to current.")
 
 
-class EvidenceOut(Schema):
+class PracticeEvidenceOut(Schema):
     experiment_id: int | None
     thread_id: int | None
     stance: str
@@ -156,7 +159,7 @@ class VersionOut(Schema):
     change_note: str
     author: str | None
     created_at: datetime
-    evidence: list[EvidenceOut]
+    evidence: list[PracticeEvidenceOut]
 
 
 class PracticeOut(Schema):
@@ -193,7 +196,11 @@ class VersionIn(Schema):
     how: Text | None = None
     watch_for: Text | None = None
     maturity: Maturity | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200), STORABLE] | None = None
     evidence: EvidenceIn = Field(default_factory=EvidenceIn)
+    challenged_by: EvidenceIn = Field(
+        default_factory=EvidenceIn, description="Experiments and threads that challenge it."
+    )
 
 
 class AgendaItemIn(Schema):
@@ -450,7 +457,11 @@ def decision_make(request: HttpRequest, experiment_id: ObjectId, payload: Decisi
     """``iterate`` closes this cycle and opens the next, linked; the others conclude."""
     user, experiment = _act(request, experiment_id)
     services.decision_make(
-        experiment=experiment, actor=user, decision=payload.decision, note=payload.note
+        experiment=experiment,
+        actor=user,
+        decision=payload.decision,
+        note=payload.note,
+        next_plan=payload.next_plan,
     )
     return experiment_out(selectors.experiment_get(experiment_id=experiment_id, user=user))
 
@@ -510,7 +521,10 @@ def practice_version_create(request: HttpRequest, practice_id: ObjectId, payload
         change_note=payload.change_note,
         evidence_experiments=_experiments(payload.evidence.experiments, user),
         evidence_threads=_threads(payload.evidence.threads, user),
+        challenged_by_experiments=_experiments(payload.challenged_by.experiments, user),
+        challenged_by_threads=_threads(payload.challenged_by.threads, user),
         maturity=payload.maturity,
+        name=payload.name,
         summary=payload.summary,
         when_to_use=payload.when_to_use,
         how=payload.how if payload.how is not None else payload.body,

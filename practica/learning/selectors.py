@@ -64,7 +64,7 @@ def experiment_get(*, experiment_id: int, user: AnyUser) -> Experiment:
             "inspired_by",
             Prefetch(
                 "cycles",
-                queryset=Cycle.objects.prefetch_related(
+                queryset=Cycle.objects.select_related("decided_by").prefetch_related(
                     Prefetch("observations", queryset=observations)
                 ),
             ),
@@ -129,32 +129,47 @@ def run_chart_medians(points: list[RunPoint]) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in by_measure.items()}
 
 
+def _panel_title(point: RunPoint) -> str:
+    unit = f" ({point.unit})" if point.unit else ""
+    return f"{point.measure}{unit}, {point.better} is better"
+
+
 def run_chart_spec(experiment: Experiment) -> dict[str, Any]:
-    """A Vega-Lite spec: one run chart per measure, a line per participant, the median dashed."""
+    """A Vega-Lite spec: one run chart per measure, a line per participant, points shaped by
+    cycle, and the median of all values dashed."""
     points = run_chart_points(experiment)
     medians = run_chart_medians(points)
-    rows = [point.__dict__ | {"median": medians[point.measure]} for point in points]
+    rows = [
+        point.__dict__ | {"median": medians[point.measure], "panel": _panel_title(point)}
+        for point in points
+    ]
+    x = {"field": "observed_at", "type": "temporal", "title": "Check-in"}
+    y = {"field": "value", "type": "quantitative", "title": None}
+    participant = {"field": "participant", "type": "nominal", "title": "Participant"}
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "description": f"Run charts for the experiment {experiment.title}",
         "data": {"values": rows},
-        "facet": {"row": {"field": "measure", "type": "nominal", "title": None}},
+        "facet": {"row": {"field": "panel", "type": "nominal", "title": None}},
         "resolve": {"scale": {"y": "independent"}},
         "spec": {
             "width": "container",
             "height": 180,
             "layer": [
+                {"mark": {"type": "line"}, "encoding": {"x": x, "y": y, "color": participant}},
                 {
-                    "mark": {"type": "line", "point": True},
+                    "mark": {"type": "point", "filled": True, "size": 60},
                     "encoding": {
-                        "x": {"field": "observed_at", "type": "temporal", "title": "Check-in"},
-                        "y": {"field": "value", "type": "quantitative", "title": "Value"},
-                        "color": {"field": "participant", "type": "nominal"},
+                        "x": x,
+                        "y": y,
+                        "color": participant,
+                        "shape": {"field": "cycle", "type": "ordinal", "title": "Cycle"},
                         "tooltip": [
-                            {"field": "participant"},
+                            {"field": "participant", "title": "Participant"},
                             {"field": "cycle", "title": "Cycle"},
-                            {"field": "value"},
-                            {"field": "unit"},
+                            {"field": "observed_at", "type": "temporal", "title": "Check-in"},
+                            {"field": "value", "title": "Value"},
+                            {"field": "unit", "title": "Unit"},
                         ],
                     },
                 },

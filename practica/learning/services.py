@@ -11,12 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils import timezone
 
 from practica.accounts.models import User
-from practica.communities.models import Community
+from practica.communities.models import Community, Membership, MembershipStatus
 from practica.communities.selectors import is_member, is_steward
 from practica.core.errors import Conflict, InvalidInput, NotAllowed
 from practica.core.text import excerpt, plain_text
@@ -42,6 +45,9 @@ from practica.learning.models import (
 )
 from practica.ledger.models import Verb
 from practica.ledger.services import EventSpec, event_record
+from practica.trust.capabilities import trust_require
+from practica.weaving.models import Notification, NotificationKind
+from practica.weaving.services import notification_create
 
 VERSION_FIELDS = ("summary", "when_to_use", "how", "watch_for")
 
@@ -277,9 +283,13 @@ def reflection_add(
 
 @transaction.atomic
 def decision_make(
-    *, experiment: Experiment, actor: User, decision: str, note: str = ""
+    *, experiment: Experiment, actor: User, decision: str, note: str = "", next_plan: str = ""
 ) -> Experiment:
-    """End the cycle: adopt, adapt or abandon conclude; iterate opens the next cycle."""
+    """End the cycle: adopt, adapt or abandon conclude; iterate opens the next cycle.
+
+    ``next_plan`` is the plan of the cycle that ``iterate`` opens (the current
+    plan carries over when it is empty): how the idea changes between cycles.
+    """
     experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
     if decision not in Decision.values:
         raise InvalidInput(
@@ -287,6 +297,8 @@ def decision_make(
         )
     if not _can_steer(experiment, actor):
         raise NotAllowed("only the proposer or a steward can decide")
+    if next_plan.strip() and decision != Decision.ITERATE:
+        raise InvalidInput("a plan for the next cycle goes only with iterate", field="next_plan")
     if experiment.status != ExperimentStatus.REFLECTING:
         raise Conflict("reflect on the cycle before deciding", field="status")
     cycle = _current_cycle(experiment)
@@ -298,7 +310,7 @@ def decision_make(
         Cycle.objects.create(
             experiment=experiment,
             number=cycle.number + 1,
-            plan=cycle.plan,
+            plan=next_plan.strip() or cycle.plan,
             checkin_every_days=cycle.checkin_every_days,
             started_at=now,
         )
@@ -403,10 +415,17 @@ def practice_version_create(
     change_note: str,
     evidence_experiments: Sequence[Experiment] = (),
     evidence_threads: Sequence[Thread] = (),
+    challenged_by_experiments: Sequence[Experiment] = (),
+    challenged_by_threads: Sequence[Thread] = (),
     maturity: str | None = None,
-    **fields: str,
+    name: str | None = None,
+    **fields: str | None,
 ) -> PracticeVersion:
-    """A new version: fields not given carry over; a change note is required."""
+    """A new version: fields not given carry over; a change note is required.
+
+    Evidence comes in two stances: what supports the change and what challenges
+    the practice (a failed trial is evidence too). ``name`` renames the card.
+    """
     _require_member(practice.community, author, "revise a practice")
     unknown = set(fields) - set(VERSION_FIELDS)
     if unknown:
@@ -427,7 +446,17 @@ def practice_version_create(
         **{k: (v or "").strip() for k, v in values.items()},
     )
     _attach_evidence(version, practice.community, evidence_experiments, evidence_threads)
+    _attach_evidence(
+        version,
+        practice.community,
+        challenged_by_experiments,
+        challenged_by_threads,
+        stance=Stance.CHALLENGES,
+    )
     updates = []
+    if name is not None and name.strip() != practice.name:
+        practice.name = _require_text(name, "name", "a name")[:200]
+        updates.append("name")
     if maturity is not None:
         if maturity not in Maturity.values:
             raise InvalidInput(
@@ -446,6 +475,7 @@ def practice_version_create(
 def practice_distil(*, thread: Thread, author: User) -> Practice:
     """Start a practice draft from a thread or story, keeping the thread as evidence."""
     _require_member(thread.community, author, "distil a thread")
+    trust_require(author, "distil", thread.community)
     if thread.kind == "story":
         summary = thread.learned or excerpt(thread.what_happened or thread.body, 400)
         how = thread.differently
@@ -503,3 +533,138 @@ def agenda_item_update(
     if threads:
         item.threads.add(*threads)
     return item
+
+
+def checkin_due(
+    *,
+    last_observed_at: datetime | None,
+    since: datetime,
+    every_days: int,
+    now: datetime,
+) -> int:
+    """How many check-in periods have passed without a check-in (0: not due).
+
+    The clock starts at the participant's last observation in the current cycle,
+    or, without one, at ``since`` (when the cycle started, or when they joined if
+    that was later: nobody is due the day they join). Counting periods lets a
+    reminder be sent once per period, never twice in one.
+    """
+    start = last_observed_at or since
+    period = timedelta(days=every_days)
+    if every_days <= 0 or now < start + period:
+        return 0
+    return int((now - start) // period)
+
+
+@dataclass(frozen=True)
+class DueCheckin:
+    cycle: Cycle
+    participant: Participant
+    #: When the participant's clock started: their last check-in, the cycle's start or joining.
+    counted_from: datetime
+    #: Whole check-in periods passed since then (1 or more).
+    periods: int
+    has_measures: bool
+
+
+def checkins_due(*, now: datetime, community: Community | None = None) -> list[DueCheckin]:
+    """Participants of running experiments whose check-in on the current cycle is due.
+
+    People who left the community (or whose account is closed) are not counted.
+    """
+    experiments = Experiment.objects.filter(status=ExperimentStatus.RUNNING)
+    if community is not None:
+        experiments = experiments.filter(community=community)
+    experiments = experiments.select_related("community").annotate(measure_count=Count("measures"))
+    current: dict[int, Cycle] = {}
+    for cycle in Cycle.objects.filter(experiment__in=experiments).order_by("number"):
+        current[cycle.experiment_id] = cycle  # the highest number wins
+    by_id = {e.pk: e for e in experiments}
+    for cycle in current.values():
+        cycle.experiment = by_id[cycle.experiment_id]
+    last_seen = {
+        (row["cycle_id"], row["participant_id"]): row["last"]
+        for row in Observation.objects.filter(cycle__in=list(current.values()))
+        .values("cycle_id", "participant_id")
+        .annotate(last=Max("created_at"))
+    }
+    members = set(
+        Membership.objects.filter(
+            community_id__in={e.community_id for e in by_id.values()},
+            status=MembershipStatus.ACTIVE,
+        ).values_list("community_id", "user_id")
+    )
+    participants = (
+        Participant.objects.filter(experiment_id__in=current.keys(), person__is_active=True)
+        .select_related("person")
+        .order_by("experiment_id", "joined_at", "pk")
+    )
+    out: list[DueCheckin] = []
+    for participant in participants:
+        cycle = current[participant.experiment_id]
+        experiment = by_id[participant.experiment_id]
+        if (experiment.community_id, participant.person_id) not in members:
+            continue
+        last = last_seen.get((cycle.pk, participant.pk))
+        since = max(cycle.started_at, participant.joined_at)
+        periods = checkin_due(
+            last_observed_at=last, since=since, every_days=cycle.checkin_every_days, now=now
+        )
+        if periods:
+            participant.experiment = experiment
+            out.append(
+                DueCheckin(
+                    cycle=cycle,
+                    participant=participant,
+                    counted_from=last or since,
+                    periods=periods,
+                    has_measures=bool(getattr(experiment, "measure_count", 0)),
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Reminder:
+    due: DueCheckin
+    #: False when this period's reminder was already sent (or, in a dry run, would be).
+    sent: bool
+
+
+def _reminder_key(due: DueCheckin) -> str:
+    start = int(due.counted_from.timestamp())
+    return f"learning-checkin:{due.cycle.pk}:{due.participant.pk}:{start}:{due.periods}"
+
+
+def checkin_reminders_send(
+    *, community: Community | None = None, now: datetime | None = None, dry_run: bool = False
+) -> list[Reminder]:
+    """Remind each participant of a running experiment whose check-in is due.
+
+    At most one reminder per participant and due period: the notification's key
+    names the cycle, the participant, when their clock started and the period,
+    so running this twice (or from two schedulers) sends nothing new.
+    """
+    out: list[Reminder] = []
+    for due in checkins_due(community=community, now=now or timezone.now()):
+        key = _reminder_key(due)
+        person = due.participant.person
+        if dry_run:
+            sent = not Notification.objects.filter(recipient=person, key=key).exists()
+            out.append(Reminder(due, sent))
+            continue
+        experiment = due.cycle.experiment
+        notice = notification_create(
+            recipient=person,
+            text=(
+                f"Your check-in on “{experiment.title}” is due: what did you try, what "
+                f"happened{', and the measures' if due.has_measures else ''}?"
+            ),
+            link=reverse("learning:experiment", args=[experiment.community.slug, experiment.pk])
+            + "#check-in",
+            kind=NotificationKind.REMINDER,
+            community=experiment.community,
+            key=key,
+        )
+        out.append(Reminder(due, notice is not None))
+    return out

@@ -150,3 +150,28 @@ def test_outsiders_see_nothing_of_a_members_only_communitys_learning(api, cast):
     assert api.get("/api/v1/communities/quiet-room/experiments").status == 404
     assert otto.get("/api/v1/communities/quiet-room/learning-agenda").status == 404
     assert otto.post(f"/api/v1/experiments/{made.body['id']}/join").status == 404
+
+
+def test_iterate_takes_the_next_plan_and_a_version_cites_a_challenge(api, cast, practice_id):
+    stella, mo = api.as_(cast.stella), api.as_(cast.mo)
+    made = stella.post("/api/v1/communities/gardeners/experiments", EXPERIMENT)
+    path = f"/api/v1/experiments/{made.body['id']}"
+    mo.post(f"{path}/join")
+    stella.post(f"{path}/reflection", {"learned": "Too shallow."})
+    refused = stella.post(f"{path}/decision", {"decision": "adopt", "next_plan": "Deeper."})
+    assert refused.status == 422 and refused.field == "next_plan"
+    iterated = stella.post(f"{path}/decision", {"decision": "iterate", "next_plan": "Deeper."})
+    assert [c["plan"] for c in iterated.body["cycles"]] == [EXPERIMENT["plan"], "Deeper."]
+    revised = mo.post(
+        f"/api/v1/practices/{practice_id}/versions",
+        {
+            "change_note": "Not on clay, yet",
+            "name": "Mulch before the heat (light soils)",
+            "challenged_by": {"experiments": [made.body["id"]]},
+        },
+    )
+    assert revised.status == 201, revised.text
+    assert revised.body["name"] == "Mulch before the heat (light soils)"
+    assert revised.body["versions"][-1]["evidence"] == [
+        {"experiment_id": made.body["id"], "thread_id": None, "stance": "challenges"}
+    ]

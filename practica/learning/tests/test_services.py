@@ -259,3 +259,50 @@ def test_a_members_only_communitys_experiments_are_hidden_from_outsiders(people)
         experiment_get(experiment_id=hidden.pk, user=people.outsider)
     with pytest.raises(NotFound):
         experiment_get(experiment_id=hidden.pk, user=None)
+
+
+def test_iterate_opens_the_next_cycle_with_its_own_plan_and_only_iterate_takes_one(
+    people, experiment
+):
+    experiment_join(experiment=experiment, person=people.member)
+    reflection_add(experiment=experiment, actor=people.member, learned="Too shallow.")
+    with pytest.raises(InvalidInput) as err:
+        decision_make(
+            experiment=experiment,
+            actor=people.steward,
+            decision=Decision.ADOPT,
+            next_plan="Deeper straw.",
+        )
+    assert err.value.field == "next_plan"
+    decision_make(
+        experiment=experiment,
+        actor=people.steward,
+        decision=Decision.ITERATE,
+        next_plan="Straw 10 cm deep, three beds.",
+    )
+    plans = [c.plan for c in experiment_get(experiment_id=experiment.pk, user=None).cycles.all()]
+    assert plans == ["Mulch one bed, keep one bare, four weeks.", "Straw 10 cm deep, three beds."]
+
+
+def test_a_version_may_rename_the_card_and_cite_what_challenges_it(people, practice):
+    story = thread_create(
+        community=people.community,
+        author=people.member,
+        kind=ThreadKind.STORY,
+        title="Slugs loved the straw",
+        what_happened="The straw hid slugs.",
+    )
+    version = practice_version_create(
+        practice=practice,
+        author=people.member,
+        change_note="Slugs in wet years.",
+        name="Mulch before the heat (dry years)",
+        challenged_by_threads=[story],
+    )
+    practice.refresh_from_db()
+    assert practice.name == "Mulch before the heat (dry years)"
+    assert [(e.thread_id, e.stance) for e in version.evidence.all()] == [(story.pk, "challenges")]
+    with pytest.raises(InvalidInput) as err:
+        practice_version_create(practice=practice, author=people.member, change_note="x", name="  ")
+    assert err.value.field == "name"
+    assert practice.versions.count() == 2
