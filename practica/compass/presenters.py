@@ -107,7 +107,11 @@ def next_steps(c: dict[str, Any], slug: str) -> list[dict[str, Any]]:
                 )
             elif kind == "brokers":
                 split = item.get("split_if_gone")
-                cut = f"; {split:.0%} of the network hangs on them" if split else ""
+                cut = (
+                    f"; {split:.0%} of the network hangs on them"
+                    if split and split >= 0.005
+                    else ""
+                )
                 lines.append(
                     {
                         "links": [_person(c, item["person"])],

@@ -20,6 +20,7 @@ from practica.compass.analysis.registry import FigureContext, providers
 from practica.compass.analysis.replygraph import node_roles
 from practica.compass.analysis.rules import diagnose_archetypes, diagnose_stage, stage_of
 from practica.compass.analysis.series import Row, first_changed_month, monthly_rows, months_of
+from practica.compass.analysis.stats import distinct
 
 #: The network map shows at most this many people (the most connected), so it stays readable
 #: and light in a browser; the page says how many it leaves out.
@@ -181,7 +182,7 @@ def _map(ctx: FigureContext, limit: int) -> tuple[dict[str, Any], list[dict[str,
     roles = np.asarray(node_roles(ctx))
     rank = np.lexsort((-degree, -ctx.coreness))
     brokers = np.flatnonzero(roles == "broker")
-    chosen = np.unique(np.concatenate([brokers, rank[: max(limit - brokers.size, 0)]]))
+    chosen = distinct(np.concatenate([brokers, rank[: max(limit - brokers.size, 0)]]))
     positions = layout(g, chosen, seed=ctx.seed)
     index = {int(node): i for i, node in enumerate(chosen.tolist())}
     low, high, weight = g.undirected_pairs

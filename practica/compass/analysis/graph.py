@@ -20,6 +20,7 @@ import igraph
 import numpy as np
 
 from practica.compass.analysis.activity import F64, I32, I64
+from practica.compass.analysis.stats import distinct
 
 #: How many source people the approximate betweenness starts from (Brandes & Pich 2007).
 #: Each is one breadth-first search with dependency accumulation over the whole graph
@@ -131,7 +132,7 @@ def reciprocity(source: I32, target: I32) -> float | None:
     if s.size == 0:
         return None
     n = int(max(s.max(), t.max())) + 1
-    pairs = np.unique(s * n + t)
+    pairs = distinct(s * n + t)
     reverse = (pairs % n) * n + pairs // n
     found = np.searchsorted(pairs, reverse)
     found[found == pairs.shape[0]] = 0
@@ -255,6 +256,8 @@ def layout(g: ReplyGraph, nodes: I64, *, seed: int) -> F64:
         # (DrL and graphopt took seconds on 1,500 nodes).
         coords = sub.layout_fruchterman_reingold(niter=300, grid=sub.vcount() > 1000).coords
     positions = np.asarray(coords, dtype=np.float64)
-    low, high = positions.min(axis=0), positions.max(axis=0)
+    # Scale by the 1st-99th percentiles, so that a few small far-off components do not
+    # squeeze everyone else into the middle; those few are pulled to the edge.
+    low, high = np.percentile(positions, 1, axis=0), np.percentile(positions, 99, axis=0)
     span = np.where(high - low > 0, high - low, 1.0)
-    return (positions - low) / span
+    return np.clip((positions - low) / span, -0.03, 1.03)

@@ -9,7 +9,7 @@ from practica.compass.analysis.activity import DAY, Activity, Window, month_inde
 from practica.compass.analysis.derived import NEVER, Derived
 from practica.compass.analysis.graph import core_threshold
 from practica.compass.analysis.registry import FigureContext, Section
-from practica.compass.analysis.stats import median, rounded, share
+from practica.compass.analysis.stats import distinct, median, rounded, share
 
 RETURN_DAYS = 90
 #: The core is "renewed" by people who arrived within this many days of the window's end.
@@ -83,7 +83,7 @@ def _cohorts(
     back = d.return_time[people] <= first + RETURN_DAYS * DAY
     eligible = first <= end - RETURN_DAYS * DAY
     out = []
-    for m in np.unique(months).tolist():
+    for m in distinct(months).tolist():
         cohort = months == m
         n_eligible = int(np.count_nonzero(cohort & eligible))
         out.append(

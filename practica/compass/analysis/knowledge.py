@@ -9,7 +9,7 @@ import numpy as np
 
 from practica.compass.analysis.activity import ASKING_KINDS, NOBODY, STORY, THREAD_KINDS, Activity
 from practica.compass.analysis.registry import FigureContext, Section
-from practica.compass.analysis.stats import rounded, share
+from practica.compass.analysis.stats import distinct, rounded, share
 
 LABELS = {
     "threads": "Threads started",
@@ -79,7 +79,7 @@ def thread_participants(a: Activity, in_window: np.ndarray) -> tuple[np.ndarray,
     person = np.concatenate([a.thread_author[threads], a.reply_author[in_threads]]).astype(np.int64)
     keep = person != NOBODY
     n = max(a.n_people, 1)
-    pairs = np.unique(thread[keep] * n + person[keep])
+    pairs = distinct(thread[keep] * n + person[keep])
     return pairs // n, pairs % n
 
 

@@ -13,12 +13,15 @@ import numpy as np
 
 from practica.compass.analysis.activity import ASKING_KINDS, DAY, from_seconds
 from practica.compass.analysis.registry import FigureContext
+from practica.compass.analysis.stats import distinct
 
 ITEMS_SHOWN = 10
 #: People compared for "should meet": the most active ones (their tags say most).
 MEET_CANDIDATES = 300
 MEET_SHOWN = 5
 MEET_MIN_SHARED_TAGS = 2
+#: The most similar pairs in different clusters checked for being far apart (two hops each).
+MEET_CHECKED = 2000
 #: A newcomer who has been silent this long after their first contribution "has not come back".
 QUIET_DAYS = 14
 NEWCOMER_DAYS = 90
@@ -81,7 +84,7 @@ def _person_tags(ctx: FigureContext, people: np.ndarray) -> tuple[np.ndarray, np
     starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
     tags = tag_code[starts + np.arange(rows.shape[0])] if rows.size else rows
     n_tags = max(len(a.tag_names), 1)
-    pairs = np.unique(rows.astype(np.int64) * n_tags + tags)
+    pairs = distinct(rows.astype(np.int64) * n_tags + tags)
     return pairs // n_tags, pairs % n_tags
 
 
@@ -114,13 +117,17 @@ def _should_meet(ctx: FigureContext) -> Step:
     jaccard[shared < MEET_MIN_SHARED_TAGS] = 0.0
     i_idx, j_idx = np.nonzero(np.triu(jaccard))
     order = np.argsort(-jaccard[i_idx, j_idx], kind="stable")
-    node_of = {int(p): int(n) for n, p in enumerate(g.people.tolist())}
+    # g.people is sorted (built by a lookup over person indices): search, don't map.
+    node_u = np.searchsorted(g.people, people[i_idx])
+    node_v = np.searchsorted(g.people, people[j_idx])
     membership = ctx.clusters.membership
     neighbours: dict[int, set[int]] = {}
     found = []
+    apart = membership[node_u] != membership[node_v]
+    order = order[apart[order]][:MEET_CHECKED]
     for k in order.tolist():
-        u, v = node_of[int(people[i_idx[k]])], node_of[int(people[j_idx[k]])]
-        if membership[u] == membership[v] or _within_two(g, u, v, neighbours):
+        u, v = int(node_u[k]), int(node_v[k])
+        if _within_two(g, u, v, neighbours):
             continue
         found.append((u, v, float(jaccard[i_idx[k], j_idx[k]]), i_idx[k], j_idx[k]))
         if len(found) == MEET_SHOWN:

@@ -12,7 +12,7 @@ from practica.compass.analysis.graph import (
     split_if_removed,
 )
 from practica.compass.analysis.registry import FigureContext, Section
-from practica.compass.analysis.stats import rounded, share
+from practica.compass.analysis.stats import distinct, rounded, share
 
 #: How many brokers the compass names.
 BROKERS_SHOWN = 10
@@ -95,7 +95,7 @@ def _brokers(ctx: FigureContext) -> list[dict[str, object]]:
     neighbours = g.undirected.neighborhood(nodes.tolist(), order=1)
     out = []
     for rank, node in enumerate(nodes.tolist()):
-        bridged = np.unique(membership[np.asarray(neighbours[rank], dtype=np.int64)])
+        bridged = distinct(membership[np.asarray(neighbours[rank], dtype=np.int64)])
         entry: dict[str, object] = {
             "person": int(ctx.activity.person_ids[g.people[node]]),
             "betweenness": rounded(float(scores[node]), 5),

@@ -31,7 +31,7 @@ from practica.compass.analysis.activity import (
 from practica.compass.analysis.derived import Derived
 from practica.compass.analysis.graph import reciprocity, repeated_pairs
 from practica.compass.analysis.journey import retention
-from practica.compass.analysis.stats import gini, median, rounded, share
+from practica.compass.analysis.stats import distinct, gini, median, rounded, share
 from practica.compass.analysis.trailing import TrailingWindow
 from practica.compass.analysis.trust import REPEATED_AT_LEAST
 
@@ -98,7 +98,7 @@ def stage_inputs(activity: Activity, derived: Derived, window: Window) -> dict[s
 
     edges = window.mask(derived.edge_time)
     source, target = derived.edge_source[edges], derived.edge_target[edges]
-    contributors = np.unique(derived.contribution_person[window.mask(derived.contribution_time)])
+    contributors = distinct(derived.contribution_person[window.mask(derived.contribution_time)])
     kept, _ = retention(activity, derived, window)
     return {
         "people": {

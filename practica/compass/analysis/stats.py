@@ -47,6 +47,18 @@ def blau(codes: NDArray[np.integer]) -> float | None:
     return float(1.0 - np.dot(p, p))
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values: ``np.unique`` by sorting. numpy 2's hash-based unique
+    took seconds on a million integers here, a sort a tenth of that."""
+    x = np.sort(np.asarray(values).ravel())
+    if x.size == 0:
+        return x
+    keep = np.empty(x.shape[0], dtype=bool)
+    keep[0] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
+
+
 def median(values: NDArray[np.integer] | NDArray[np.floating]) -> float | None:
     x = np.asarray(values, dtype=np.float64)
     return float(np.median(x)) if x.shape[0] else None

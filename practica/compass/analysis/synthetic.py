@@ -25,6 +25,7 @@ from practica.compass.analysis.activity import (
     VERB_CODE,
     Activity,
 )
+from practica.compass.analysis.stats import distinct
 
 SECTORS = ("public", "private", "nonprofit", "academic", "community", "health", "education")
 DISCIPLINES = ("engineering", "design", "policy", "research", "operations", "care", "finance")
@@ -183,7 +184,7 @@ def _tags(
         [np.arange(n), np.flatnonzero(has_second), np.flatnonzero(has_general)]
     )
     codes = np.concatenate([own, second[has_second], general[has_general]])
-    pairs = np.unique(threads.astype(np.int64) * n_tags + codes)
+    pairs = distinct(threads.astype(np.int64) * n_tags + codes)
     return pairs // n_tags, pairs % n_tags
 
 
@@ -213,7 +214,7 @@ def _repliers(
     # Anyone active: month by month, among the people present that month.
     anyone = rng.random(n) >= SAME_GROUP
     month = reply_time // (30 * DAY)
-    for m in np.unique(month[anyone]).tolist():
+    for m in distinct(month[anyone]).tolist():
         rows = np.flatnonzero(anyone & (month == m))
         start, end = m * 30 * DAY, (m + 1) * 30 * DAY
         present = np.flatnonzero((arrival < end) & (leave >= start))

@@ -19,7 +19,7 @@ import numpy as np
 from practica.compass.analysis.activity import ASKING_KINDS, DAY, NOBODY, Activity
 from practica.compass.analysis.derived import NEVER, Derived
 from practica.compass.analysis.journey import RETURN_DAYS
-from practica.compass.analysis.stats import rounded, share
+from practica.compass.analysis.stats import distinct, rounded, share
 from practica.compass.analysis.trust import REPEATED_AT_LEAST
 
 
@@ -108,7 +108,7 @@ class TrailingWindow:
             return
         touched, times = np.unique(ids, return_counts=True)
         rev = self.reverse[touched]
-        affected = np.unique(np.concatenate([touched, rev[rev >= 0]]))
+        affected = distinct(np.concatenate([touched, rev[rev >= 0]]))
         before_present = self.pair_count[touched] > 0
         before_recip = self._reciprocated_among(affected)
         self.pair_count[touched] += sign * times
@@ -139,7 +139,7 @@ class TrailingWindow:
     def _people(
         self, contributors: np.ndarray, askers: np.ndarray, helpers: np.ndarray, sign: int
     ) -> None:
-        touched = np.unique(np.concatenate([contributors, askers, helpers]).astype(np.int64))
+        touched = distinct(np.concatenate([contributors, askers, helpers]).astype(np.int64))
         if touched.size == 0:
             return
         before_present = np.count_nonzero(self.contributions[touched] > 0)

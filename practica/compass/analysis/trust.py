@@ -8,7 +8,7 @@ from practica.compass.analysis.activity import DAY, NOBODY, VERB_CODE, Activity,
 from practica.compass.analysis.derived import Derived
 from practica.compass.analysis.graph import ReplyGraph, repeated_pairs
 from practica.compass.analysis.registry import FigureContext, Section
-from practica.compass.analysis.stats import median, rounded, share
+from practica.compass.analysis.stats import distinct, median, rounded, share
 
 #: Interactions that make a pair "repeated": more than a one-off exchange.
 REPEATED_AT_LEAST = 3
@@ -54,7 +54,7 @@ def trust_section(ctx: FigureContext) -> Section:
     )
     reverse = (pair_codes % n) * n + pair_codes // n
     mutual = np.count_nonzero(np.isin(pair_codes, reverse))
-    helpers = np.unique(helper)
+    helpers = distinct(helper)
     acknowledged = np.intersect1d(helpers, ctx.contributors, assume_unique=True).shape[0]
     tenure_days, stayed = _tenure(ctx)
     reply_graph = ctx.sections.get("reply_graph")

@@ -20,7 +20,8 @@
     spec.width = "container";
     spec.height = spec.height || 180;
     spec.config = { view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11 },
-                    legend: { orient: "bottom", labelFontSize: 11, title: null } };
+                    legend: { orient: "bottom", labelFontSize: 11, title: null, columns: 2,
+                              labelLimit: 220 } };
     // actions: false keeps the "open in editor" links (which would leave the site) away.
     window.vegaEmbed(el, spec, { actions: false, renderer: "svg" }).catch(function (err) {
       el.textContent = "The chart could not be drawn: " + err.message;
