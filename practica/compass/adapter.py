@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from practica.accounts.models import User
+from practica.communities.circles import confidential_thread_ids
 from practica.compass.analysis.activity import (
     EVENT_VERBS,
     KIND_CODE,
@@ -91,11 +92,18 @@ def _stack(parts: list[np.ndarray], width: int) -> np.ndarray:
 
 
 def load_activity(community_id: int, *, chunk: int = CHUNK) -> Activity:
-    """Everything the compass reads about one community, as arrays."""
+    """Everything the compass reads about one community, as arrays.
+
+    Confidential circles stay out: their threads, replies and ledger events (and
+    so their tags and links) are never read, so no figure, map or roster can
+    point at who spoke there (see docs/privacy.md; community-level counts come
+    from the ``confidential`` figure provider instead).
+    """
+    confidential = confidential_thread_ids(community_id)
     threads = _stack(
         list(
             chunks(
-                Thread.objects.filter(community_id=community_id),
+                Thread.objects.filter(community_id=community_id).exclude(pk__in=confidential),
                 [
                     "pk",
                     _or_zero("author_id"),
@@ -111,7 +119,9 @@ def load_activity(community_id: int, *, chunk: int = CHUNK) -> Activity:
     replies = _stack(
         list(
             chunks(
-                Reply.objects.filter(thread__community_id=community_id),
+                Reply.objects.filter(thread__community_id=community_id).exclude(
+                    thread_id__in=confidential
+                ),
                 [
                     "pk",
                     "thread_id",
@@ -127,7 +137,9 @@ def load_activity(community_id: int, *, chunk: int = CHUNK) -> Activity:
     events = _stack(
         list(
             chunks(
-                LedgerEvent.objects.filter(community_id=community_id, verb__in=EVENT_VERBS),
+                LedgerEvent.objects.filter(community_id=community_id, verb__in=EVENT_VERBS).exclude(
+                    thread_id__in=confidential
+                ),
                 [
                     "pk",
                     _or_zero("actor_id"),
