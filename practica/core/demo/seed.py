@@ -41,6 +41,7 @@ from practica.communities.services import (
     membership_set_role,
 )
 from practica.core.demo import compost_hubs, urban_growers
+from practica.core.demo import learning as more_learning
 from practica.core.demo.calendar import Action, on_calendar
 from practica.core.demo.learning_seed import LearningSeeder
 from practica.core.demo.learning_seed import check as learning_check
@@ -296,6 +297,7 @@ class _CommunitySeeder:
             out.append((intro.made_at, partial(self.introduce, intro)))
         learning = LearningSeeder(self.community, self.people, self.by_title)
         out.extend(learning.actions(spec))
+        out.extend(more_learning.actions(learning, spec))
         return out
 
     def _answer_actions(self, t: int, a: int, thread: DemoThread, answer: Answer) -> list[Action]:
