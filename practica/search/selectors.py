@@ -1,8 +1,9 @@
 """Ranked full-text search over a community's threads and replies.
 
 ``search_threads`` is the one way in, for pages and the API alike. It reads
-only threads from ``Thread.objects.visible_to(user)``, so search never shows
-what the person could not open.
+only threads from ``Thread.objects.visible_to(user)``, and never matches a
+reply in ``Reply.objects.hidden_from(user)``, so search never shows what the
+person could not open.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils import timezone
 from practica.communities.models import Community
 from practica.communities.selectors import AnyUser
 from practica.core.errors import InvalidInput
-from practica.exchange.models import Thread, ThreadKind
+from practica.exchange.models import Reply, Thread, ThreadKind
 from practica.search.backends import backend_for
 from practica.search.query import parse_query
 from practica.search.text import snippet_html
@@ -137,7 +138,12 @@ def search_threads(
     connection = connections[threads.db]
     backend = backend_for(connection)
     matches, total = backend.best_matches(
-        connection, query=query, threads=threads, limit=limit, offset=offset
+        connection,
+        query=query,
+        threads=threads,
+        hidden_replies=Reply.objects.hidden_from(user),
+        limit=limit,
+        offset=offset,
     )
     snippets = backend.snippets(connection, query=query, matches=matches)
     # The page's threads, read through the funnel again (a match is only an id).

@@ -20,7 +20,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from practica.exchange.models import Thread
+from practica.exchange.models import Reply, Thread
 from practica.search.query import ParsedQuery
 
 #: A document: (thread id, reply id or None for the thread itself).
@@ -65,10 +65,14 @@ class SearchBackend(Protocol):
         *,
         query: ParsedQuery,
         threads: QuerySet[Thread],
+        hidden_replies: QuerySet[Reply],
         limit: int,
         offset: int,
     ) -> tuple[list[DocMatch], int]:
-        """A page of best documents, one per thread of ``threads``, and how many threads match."""
+        """A page of best documents, one per thread of ``threads``, and how many threads match.
+
+        Replies in ``hidden_replies`` (hidden by moderation from this person)
+        never match, so their words cannot surface in a snippet."""
 
     def snippets(
         self, connection: BaseDatabaseWrapper, *, query: ParsedQuery, matches: list[DocMatch]
@@ -100,3 +104,13 @@ def visible_thread_sql(threads: QuerySet[Thread], *, thread_id: str) -> tuple[st
     one = threads.order_by().filter(pk=RawSQL(thread_id, ())).values("pk")
     sql, params = one.query.get_compiler(using=threads.db).as_sql()
     return f"EXISTS ({sql})", list(params)
+
+
+def shown_reply_sql(hidden: QuerySet[Reply], *, reply_id: str) -> tuple[str, list[Any]]:
+    """SQL that is true unless the reply whose id is ``reply_id`` is in ``hidden``
+    (true for a thread's own document, whose ``reply_id`` is NULL or 0)."""
+    if hidden.query.is_empty():
+        return "1 = 1", []
+    one = hidden.order_by().filter(pk=RawSQL(reply_id, ())).values("pk")
+    sql, params = one.query.get_compiler(using=hidden.db).as_sql()
+    return f"NOT EXISTS ({sql})", list(params)

@@ -23,7 +23,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 
 from practica.exchange.models import Reply, Thread
-from practica.search.backends import DocMatch, Document, visible_thread_sql
+from practica.search.backends import DocMatch, Document, shown_reply_sql, visible_thread_sql
 from practica.search.query import ParsedQuery
 from practica.search.text import (
     MARK_END,
@@ -317,10 +317,12 @@ class PostgresBackend:
         *,
         query: ParsedQuery,
         threads: QuerySet[Thread],
+        hidden_replies: QuerySet[Reply],
         limit: int,
         offset: int,
     ) -> tuple[list[DocMatch], int]:
         visible, visible_params = visible_thread_sql(threads, thread_id="best.thread_id")
+        shown, shown_params = shown_reply_sql(hidden_replies, reply_id="d.reply_id")
         tsquery, query_params = to_tsquery_sql(query)
         # The best document of each thread wins; ties go to the thread itself.
         best = f"""
@@ -328,7 +330,7 @@ class PostgresBackend:
                 SELECT DISTINCT ON (d.thread_id) d.thread_id, d.reply_id,
                     ts_rank_cd('{WEIGHTS}', d.document, q.query, {NORMALISATION}) AS score
                 FROM {TABLE} d, q
-                WHERE d.document @@ q.query
+                WHERE d.document @@ q.query AND (d.reply_id IS NULL OR {shown})
                 ORDER BY d.thread_id, score DESC, d.reply_id NULLS FIRST
             )"""
         page = f"""{best}
@@ -336,7 +338,7 @@ class PostgresBackend:
             FROM best WHERE {visible}
             ORDER BY score DESC, thread_id DESC
             LIMIT %s OFFSET %s"""
-        args = [*query_params, *visible_params]
+        args = [*query_params, *shown_params, *visible_params]
         with connection.cursor() as cursor:
             cursor.execute(page, [*args, limit, offset])
             rows = cursor.fetchall()

@@ -27,7 +27,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 
 from practica.exchange.models import Reply, Thread
-from practica.search.backends import DocMatch, Document, visible_thread_sql
+from practica.search.backends import DocMatch, Document, shown_reply_sql, visible_thread_sql
 from practica.search.query import Item, ParsedQuery
 from practica.search.text import MARK_END, MARK_START, indexed_text, quoted_text
 
@@ -219,10 +219,12 @@ class SqliteBackend:
         *,
         query: ParsedQuery,
         threads: QuerySet[Thread],
+        hidden_replies: QuerySet[Reply],
         limit: int,
         offset: int,
     ) -> tuple[list[DocMatch], int]:
         visible, visible_params = visible_thread_sql(threads, thread_id="best.thread_id")
+        shown, shown_params = shown_reply_sql(hidden_replies, reply_id="matched.reply_id")
         # bm25() is lower for better matches; its negation reads as a score.
         # The best document of each thread wins; ties go to the thread itself.
         best = f"""
@@ -234,14 +236,14 @@ class SqliteBackend:
                 SELECT thread_id, reply_id, score, ROW_NUMBER() OVER (
                     PARTITION BY thread_id ORDER BY score DESC, reply_id
                 ) AS place
-                FROM matched
+                FROM matched WHERE reply_id = 0 OR {shown}
             )"""
         page = f"""{best}
             SELECT thread_id, reply_id, score, COUNT(*) OVER () AS total
             FROM best WHERE place = 1 AND {visible}
             ORDER BY score DESC, thread_id DESC
             LIMIT %s OFFSET %s"""
-        args = [to_fts5(query), *visible_params]
+        args = [to_fts5(query), *shown_params, *visible_params]
         with connection.cursor() as cursor:
             cursor.execute(page, [*args, limit, offset])
             rows = cursor.fetchall()

@@ -254,3 +254,31 @@ def test_unicode_words_are_found(write):
 def test_a_question_in_plain_words_finds_threads_that_say_it_differently(write):
     write.thread("Feeding schedule for a rye starter", "Twice daily.")
     assert write.titles("how do I feed the starter?") == ["Feeding schedule for a rye starter"]
+
+
+def test_replies_hidden_by_moderation_never_match_for_those_they_are_hidden_from(write, people):
+    from django.utils import timezone
+
+    from practica.exchange.models import Reply
+
+    thread = write.thread("Starter trouble", "It does not rise.")
+    hidden = write.reply(thread, "Buy my miracle spelt powder.", author=people.newcomer)
+    Reply.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now())
+    assert write.search("miracle", user="member").total == 0
+    assert write.search("miracle", user=None).total == 0
+    # Its author and the community's stewards still see it, in search too.
+    assert [h.reply_id for h in write.search("miracle", user="newcomer").hits] == [hidden.pk]
+    assert [h.reply_id for h in write.search("miracle", user="steward").hits] == [hidden.pk]
+    # The thread itself is still found by its own words.
+    assert write.titles("rise", user="member") == ["Starter trouble"]
+
+
+def test_threads_hidden_by_moderation_are_found_only_by_their_author_and_stewards(write, people):
+    from django.utils import timezone
+
+    thread = write.thread("Miracle spelt powder", "Buy now.", author=people.newcomer)
+    Thread.objects.filter(pk=thread.pk).update(hidden_at=timezone.now())
+    assert write.search("miracle", user="member").total == 0
+    assert write.search("miracle", user=None).total == 0
+    assert write.titles("miracle", user="newcomer") == ["Miracle spelt powder"]
+    assert write.titles("miracle", user="steward") == ["Miracle spelt powder"]
