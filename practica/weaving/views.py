@@ -14,8 +14,8 @@ from practica.communities.pages import viewer_of_content
 from practica.communities.selectors import member_list
 from practica.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, PracticaError
 from practica.core.web import domain_errors, form_error, is_htmx, safe_next, sentence
-from practica.exchange.models import Tag, Thread
-from practica.exchange.selectors import thread_get
+from practica.exchange.models import Thread
+from practica.exchange.selectors import tag_list, thread_get
 from practica.weaving import selectors, services
 from practica.weaving.forms import IntroductionForm
 
@@ -131,7 +131,10 @@ def directory_page(request: HttpRequest, slug: str) -> HttpResponse:
         "q": q,
         "expertise": expertise,
         "perspective": perspective,
-        "tags": Tag.objects.filter(community=viewer.community).order_by("name")[:300],
+        # Only tags of threads this person may read: a tag can tell what a closed circle discusses.
+        "tags": tag_list(community=viewer.community, user=request.user)
+        .filter(thread_count__gt=0)
+        .order_by("name")[:300],
     }
     return render(request, "weaving/directory.html", context)
 
