@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from practica.accounts.models import User
@@ -125,7 +125,7 @@ def community_signature(community: Community) -> tuple[object, ...]:
     threads = Thread.objects.filter(community=community).aggregate(
         n=Count("id"), last=Max("last_activity_at"), edited=Max("edited_at"), top=Max("id"),
         # Moving a thread between circles changes who may see it.
-        in_circles=Count("circle"), circles=Sum("circle_id"),
+        in_circles=Count("circle"), circles=Sum(F("id") * F("circle_id")),
     )  # fmt: skip
     replies = Reply.objects.filter(thread__community=community).aggregate(
         n=Count("id"), top=Max("id"), edited=Max("edited_at"),

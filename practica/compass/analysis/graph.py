@@ -15,12 +15,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import igraph
 import numpy as np
 
 from practica.compass.analysis.activity import F64, I32, I64
 from practica.compass.analysis.stats import distinct
+
+if TYPE_CHECKING:
+    import igraph
 
 #: How many source people the approximate betweenness starts from (Brandes & Pich 2007).
 #: Each is one breadth-first search with dependency accumulation over the whole graph
@@ -32,6 +35,8 @@ BETWEENNESS_PIVOTS = 32
 @contextmanager
 def seeded_igraph(seed: int) -> Iterator[None]:
     """igraph draws from one global generator: give it our seed, then put the default back."""
+    import igraph  # lazily: importing igraph takes seconds, and every command loads this module
+
     igraph.set_random_number_generator(random.Random(seed))
     try:
         yield
@@ -110,6 +115,8 @@ class ReplyGraph:
         low, high, weight = self.undirected_pairs
         # A list of tuples is four times faster for igraph to read than a numpy array.
         edges = list(zip(low.tolist(), high.tolist(), strict=True))
+        import igraph
+
         g = igraph.Graph(n=self.n_nodes, edges=edges, directed=False)
         g.es["weight"] = weight.tolist()
         return g
