@@ -20,6 +20,7 @@ urlpatterns = [
     path("c/<slug:slug>/compass/", include("practica.compass.urls")),
     path("people/", include("practica.accounts.people_urls")),
     path("settings/data/", include("practica.accounts.data_urls")),
+    path("", include("practica.trust.urls")),
     path("", include("practica.weaving.urls")),
 ]
 

@@ -102,7 +102,9 @@ def community_join(
     existing membership comes back.
     """
     from practica.communities.circles import agreement_accept, agreement_pending
+    from practica.trust.capabilities import trust_require
 
+    trust_require(user, "join", community)
     pending = agreement_pending(community=community, person=user)
     if pending is not None:
         if accept_agreement != pending.version:

@@ -17,6 +17,7 @@ from practica.communities.models import (
     Community,
     Membership,
     MembershipStatus,
+    Role,
 )
 from practica.core.models import Provenance
 
@@ -69,7 +70,9 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
         lets the person in: open circles follow the community, members'
         circles need an active membership, private and confidential circles
         need the circle's own membership (stewards included: being a steward
-        of the community is no key to a closed circle).
+        of the community is no key to a closed circle). A thread hidden by
+        moderation (``hidden_at``) stays readable only to its author and the
+        community's stewards.
         """
         readable = self.filter(community__in=Community.objects.readable_by(user).values("pk"))
         if user is not None and user.is_authenticated and user.is_superuser:
@@ -82,7 +85,34 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
             in_circles = CircleMembership.objects.filter(user=user).values("circle_id")
             allowed |= Q(circle__tier=CircleTier.MEMBERS, community__in=member_of)
             allowed |= Q(circle__tier__in=CLOSED_TIERS, circle__in=in_circles)
-        return readable.filter(allowed)
+        return readable.filter(allowed).filter(shown_to(user, community="community"))
+
+
+def shown_to(user: User | AnonymousUser | None, *, community: str) -> Q:
+    """Not hidden by moderation, or hidden but the person wrote it or stewards ``community``."""
+    shown = Q(hidden_at__isnull=True)
+    if user is not None and user.is_authenticated:
+        if user.is_superuser:
+            return Q()
+        stewards_of = Membership.objects.filter(
+            user=user, status=MembershipStatus.ACTIVE, role=Role.STEWARD
+        ).values("community_id")
+        shown |= Q(author=user) | Q(**{f"{community}__in": stewards_of})
+    return shown
+
+
+class ReplyQuerySet(models.QuerySet["Reply"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> ReplyQuerySet:
+        """Replies of threads the person may read, less those hidden from them."""
+        threads = Thread.objects.visible_to(user).values("pk")
+        return self.filter(thread__in=threads).filter(shown_to(user, community="thread__community"))
+
+    def hidden_from(self, user: User | AnonymousUser | None) -> ReplyQuerySet:
+        """Replies hidden by moderation that this person may not see (search filters these)."""
+        shown = shown_to(user, community="thread__community")
+        if not shown:  # an empty Q: this person sees everything
+            return self.none()
+        return self.filter(hidden_at__isnull=False).exclude(shown)
 
 
 class Thread(Provenance):
@@ -114,6 +144,8 @@ class Thread(Provenance):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
+    #: Set when moderation hides the thread (see practica.trust); None when shown.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     objects = ThreadQuerySet.as_manager()
 
@@ -170,6 +202,10 @@ class Reply(Provenance):
     score = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    #: Set when moderation hides the reply (see practica.trust); None when shown.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReplyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

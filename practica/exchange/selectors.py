@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from practica.communities.models import Community
 from practica.communities.selectors import AnyUser
 from practica.core.errors import NotFound
-from practica.exchange.models import Acknowledgement, Reply, Tag, Thread
+from practica.exchange.models import Acknowledgement, Reply, Tag, Thread, shown_to
 
 
 def thread_list(
@@ -39,9 +39,11 @@ def thread_list(
 
 
 def thread_get(*, thread_id: int, user: AnyUser) -> Thread:
-    """A thread the person may read, with its replies; NotFound when missing or hidden."""
+    """A thread the person may read, with the replies they may see; NotFound when missing
+    or hidden."""
     replies = (
-        Reply.objects.select_related("author")
+        Reply.objects.filter(shown_to(user, community="thread__community"))
+        .select_related("author")
         .annotate(acknowledgement_count=Count("acknowledgements", distinct=True))
         .order_by("created_at", "pk")
     )
@@ -59,8 +61,9 @@ def thread_get(*, thread_id: int, user: AnyUser) -> Thread:
 
 def reply_get(*, reply_id: int, user: AnyUser) -> Reply:
     reply = (
-        Reply.objects.select_related("thread", "thread__community", "author", "thread__author")
-        .filter(pk=reply_id, thread__in=Thread.objects.visible_to(user).values("pk"))
+        Reply.objects.visible_to(user)
+        .select_related("thread", "thread__community", "author", "thread__author")
+        .filter(pk=reply_id)
         .first()
     )
     if reply is None:
@@ -69,7 +72,11 @@ def reply_get(*, reply_id: int, user: AnyUser) -> Reply:
 
 
 def reply_tree(thread: Thread) -> list[tuple[Reply, list[Reply]]]:
-    """Top-level replies with their comments, in order (one level of nesting)."""
+    """Top-level replies with their comments, in order (one level of nesting).
+
+    Replies hidden from the viewer were left out by ``thread_get``; so are the
+    comments under them.
+    """
     replies = list(thread.replies.all())
     children: dict[int, list[Reply]] = {}
     for reply in replies:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from practica.accounts.models import User
 from practica.communities.circles import agreement_pending
 from practica.communities.models import Circle, CircleMembership, CircleTier, Community
-from practica.communities.selectors import is_member, is_steward
+from practica.communities.selectors import is_member
 from practica.core.errors import Conflict, InvalidInput, NotAllowed
 from practica.core.text import find_mentions
 from practica.exchange.models import (
@@ -30,6 +30,7 @@ from practica.exchange.models import (
 )
 from practica.ledger.models import Verb
 from practica.ledger.services import EventSpec, event_record
+from practica.trust.capabilities import trust_require, trust_require_edit
 
 STORY_PARTS = ("context", "what_happened", "learned", "differently")
 MAX_TAGS = 8
@@ -157,6 +158,7 @@ def thread_create(
         "differently": differently,
     }
     _check_thread_text(kind=kind, title=title, body=body, parts=parts)
+    trust_require(author, "post", community, text=" ".join([title, body, *parts.values()]))
     tag_names = normalise_tags(tags)
     now = timezone.now()
     thread = Thread.objects.create(
@@ -178,12 +180,6 @@ def thread_create(
     return thread
 
 
-def _can_edit(user: User, author_id: int | None, community: Community) -> bool:
-    return (author_id is not None and user.pk == author_id) or is_steward(
-        community=community, user=user
-    )
-
-
 @transaction.atomic
 def thread_edit(
     *,
@@ -196,8 +192,13 @@ def thread_edit(
     **parts: str,
 ) -> Thread:
     """Change a thread, keeping what it said before in its edit history."""
-    if not _can_edit(editor, thread.author_id, thread.community):
-        raise NotAllowed("only the author or a steward can edit this thread")
+    trust_require_edit(
+        editor,
+        thread,
+        reason=reason,
+        text=" ".join([title or "", body or "", *parts.values()]),
+        tags_only=title is None and body is None and not parts,
+    )
     unknown = set(parts) - set(STORY_PARTS)
     if unknown:
         raise InvalidInput(f"cannot edit {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
@@ -231,6 +232,7 @@ def reply_create(*, thread: Thread, author: User, body: str, parent: Reply | Non
     _require_member(community, author, "reply")
     if not body.strip():
         raise InvalidInput("a reply needs a body", field="body")
+    trust_require(author, "reply", community, text=body)
     if parent is not None:
         if parent.thread_id != thread.pk:
             raise InvalidInput("the parent reply belongs to another thread", field="parent")
@@ -266,8 +268,7 @@ def reply_create(*, thread: Thread, author: User, body: str, parent: Reply | Non
 
 @transaction.atomic
 def reply_edit(*, reply: Reply, editor: User, body: str, reason: str = "") -> Reply:
-    if not _can_edit(editor, reply.author_id, reply.thread.community):
-        raise NotAllowed("only the author or a steward can edit this reply")
+    trust_require_edit(editor, reply, reason=reason, text=body)
     if not body.strip():
         raise InvalidInput("a reply needs a body", field="body")
     Revision.objects.create(
@@ -325,6 +326,7 @@ def acknowledgement_create(
     if helper_id == person.pk:
         raise NotAllowed("you cannot acknowledge your own contribution")
     _require_member(thread.community, person, "say this helped you")
+    trust_require(person, "acknowledge", thread.community)
     try:
         with transaction.atomic():
             ack = Acknowledgement.objects.create(person=person, thread=thread, reply=reply)

@@ -90,7 +90,8 @@ def community_corpus(community: Community) -> Corpus:
             )
         )
     replies = (
-        Reply.objects.filter(thread__community=community)
+        # Replies hidden by moderation (spam, abuse) teach nothing about who knows what.
+        Reply.objects.filter(thread__community=community, hidden_at__isnull=True)
         .annotate(acks=Count("acknowledgements"))
         .order_by("id")
         .values_list("id", "thread_id", "body", "created_at", "kind", "author_id", "score", "acks")
@@ -120,16 +121,20 @@ def community_corpus(community: Community) -> Corpus:
 
 
 def community_signature(community: Community) -> tuple[object, ...]:
-    """Changes whenever a thread, reply or acknowledgement is added, edited, removed or
-    moved to another circle."""
+    """Changes whenever a thread, reply or acknowledgement is added, edited, removed,
+    moved to another circle, hidden or shown again."""
     threads = Thread.objects.filter(community=community).aggregate(
         n=Count("id"), last=Max("last_activity_at"), edited=Max("edited_at"), top=Max("id"),
         # Moving a thread between circles changes who may see it.
         in_circles=Count("circle"), circles=Sum(F("id") * F("circle_id")),
+        hidden=Count("hidden_at"), hidden_ids=Sum("id", filter=Q(hidden_at__isnull=False)),
     )  # fmt: skip
     replies = Reply.objects.filter(thread__community=community).aggregate(
         n=Count("id"), top=Max("id"), edited=Max("edited_at"),
         acks=Count("acknowledgements", filter=Q(acknowledgements__isnull=False)),
+        # Acknowledgements multiply the rows: count each hidden reply once.
+        hidden=Count("id", filter=Q(hidden_at__isnull=False), distinct=True),
+        hidden_ids=Sum("id", filter=Q(hidden_at__isnull=False), distinct=True),
     )  # fmt: skip
     return (*threads.values(), *replies.values())
 
