@@ -86,13 +86,13 @@ def test_a_token_past_its_rate_gets_429_with_retry_after(client, people, setting
 def test_the_rate_window_starts_again_each_minute(people, settings, monkeypatch):
     settings.PRACTICA_API_RATE_PER_MINUTE = 1
     _, secret = token_create(user=people.member)
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    auth = {"Authorization": f"Bearer {secret}"}
     client = Client()
     monkeypatch.setattr(throttle.time, "time", lambda: 1_800_000_001.0)
-    assert client.get("/api/v1/me", **auth).status_code == 200
-    assert client.get("/api/v1/me", **auth).status_code == 429
+    assert client.get("/api/v1/me", headers=auth).status_code == 200
+    assert client.get("/api/v1/me", headers=auth).status_code == 429
     monkeypatch.setattr(throttle.time, "time", lambda: 1_800_000_061.0)
-    assert client.get("/api/v1/me", **auth).status_code == 200
+    assert client.get("/api/v1/me", headers=auth).status_code == 200
 
 
 # Suspensions on the API ------------------------------------------------------------------
