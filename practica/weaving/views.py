@@ -132,9 +132,11 @@ def directory_page(request: HttpRequest, slug: str) -> HttpResponse:
         "expertise": expertise,
         "perspective": perspective,
         # Only tags of threads this person may read: a tag can tell what a closed circle discusses.
-        "tags": tag_list(community=viewer.community, user=request.user)
-        .filter(thread_count__gt=0)
-        .order_by("name")[:300],
+        "tags": [
+            tag
+            for tag in tag_list(community=viewer.community, user=request.user).order_by("name")
+            if getattr(tag, "thread_count", 0) > 0
+        ][:300],
     }
     return render(request, "weaving/directory.html", context)
 
