@@ -125,3 +125,17 @@ def test_compose_suggestions_read_the_title_and_body_fields(brewers: Brewers) ->
         "/c/brewers/related/", {"title": "Yeast", "body": "fermenting stopped"}, headers=HTMX
     )
     assert "My yeast stopped fermenting early" in page.content.decode()
+
+
+def test_the_directory_never_names_a_tag_used_only_inside_a_closed_circle(
+    brewers: Brewers,
+) -> None:
+    circle = brewers.judged.circle
+    thread_create(
+        community=brewers.community, author=brewers.quinn, kind="question", circle=circle,
+        title="Scoring sheet", body="Which sheet do judges use?", tags=["secret-judging"],
+    )  # fmt: skip
+    outside = client_for(brewers.hana).get("/c/brewers/people/").content.decode()
+    assert "secret-judging" not in outside
+    inside = client_for(brewers.yuri).get("/c/brewers/people/").content.decode()
+    assert "secret-judging" in inside
