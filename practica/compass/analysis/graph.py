@@ -260,8 +260,8 @@ def layout(g: ReplyGraph, nodes: I64, *, seed: int) -> F64:
     sub = g.undirected.induced_subgraph(nodes.tolist())
     with seeded_igraph(seed):
         # Fruchterman-Reingold with its grid: a fraction of a second for the map's size
-        # (DrL and graphopt took seconds on 1,500 nodes).
-        coords = sub.layout_fruchterman_reingold(niter=300, grid=sub.vcount() > 1000).coords
+        # (without the grid, or with DrL or graphopt, it took seconds on 1,000 nodes).
+        coords = sub.layout_fruchterman_reingold(niter=150, grid=True).coords
     positions = np.asarray(coords, dtype=np.float64)
     # Scale by the 1st-99th percentiles, so that a few small far-off components do not
     # squeeze everyone else into the middle; those few are pulled to the edge.
