@@ -139,7 +139,11 @@ def test_an_experiment_runs_two_cycles_and_its_adoption_revises_the_practice(
     cleo.goto(experiment_url)
     check_in(cleo, "Deeper straw in the school bed.", "Held through a hot week.", "22", "1.5")
 
-    # The run chart is drawn (an SVG inside the Vega container) with its table beside it.
+    # The run chart is drawn (an SVG inside the Vega container) with its table beside it,
+    # under the site's Content-Security-Policy: no eval, no inline style (vega-interpreter).
+    refused: list[str] = []
+    ada.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    ada.on("pageerror", lambda error: refused.append(str(error)))
     ada.goto(experiment_url)
     chart = ada.locator("#run-chart")
     expect(chart.locator("svg").first).to_be_visible()
@@ -147,6 +151,12 @@ def test_an_experiment_runs_two_cycles_and_its_adoption_revises_the_practice(
     chart.scroll_into_view_if_needed()
     page_shot = screenshot(ada, "learning-experiment-desktop")
     chart.screenshot(path=str(page_shot.with_name("learning-run-chart.png")))
+    # Hovering a check-in shows its tooltip (styled from learning.css, not an inline style).
+    chart.locator(".mark-symbol path").first.hover(force=True)
+    tooltip = ada.locator("#vg-tooltip-element")
+    expect(tooltip).to_contain_text("Participant")
+    expect(tooltip).to_have_class(re.compile(r"\bvisible\b"))
+    assert not refused, refused
     cleo.goto(experiment_url)
     expect(cleo.locator("#run-chart svg").first).to_be_visible()
     screenshot(cleo, "learning-experiment-phone")

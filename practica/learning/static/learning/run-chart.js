@@ -28,7 +28,10 @@ function draw() {
     renderer: "svg",
     ast: true,
     expr: expressionInterpreter,
-    defaultStyle: false, // no inline <style>: the CSP allows styles from this site only
+    // No inline <style> elements (the CSP allows styles from this site only): the embed's
+    // and the tooltip's rules are in learning.css instead.
+    defaultStyle: false,
+    tooltip: { disableDefaultStyle: true },
   };
   window.vegaEmbed(el, spec, options).catch((err) => {
     el.textContent = `The chart could not be drawn (${err.message}); the table below has the values.`;
