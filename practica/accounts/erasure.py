@@ -136,10 +136,10 @@ def _forget(user: User, number: int) -> None:
     from practica.communities.models import AgreementAcceptance, CircleMembership, Membership
     from practica.weaving.models import Notification
 
-    user.username = f"{FORMER_PREFIX}{number}"
-    user.display_name = f"former member #{number}"
     for name in PROFILE_FIELDS:
         setattr(user, name, "")
+    user.username = f"{FORMER_PREFIX}{number}"
+    user.display_name = f"former member #{number}"
     user.email = user.first_name = user.last_name = ""
     user.source = user.source_id = user.licence = ""
     user.is_active = user.is_staff = user.is_superuser = False
