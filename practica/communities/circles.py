@@ -80,7 +80,10 @@ def can_enter(*, circle: Circle, user: AnyUser) -> bool:
     if user is not None and user.is_authenticated and user.is_superuser:
         return True
     if circle.tier in CLOSED_TIERS:
-        return is_in_circle(circle=circle, user=user)
+        # Leaving the community closes its circles too (the thread funnel agrees).
+        return is_in_circle(circle=circle, user=user) and is_member(
+            community=circle.community, user=user
+        )
     if circle.tier == CircleTier.MEMBERS:
         return is_member(community=circle.community, user=user)
     from practica.communities.selectors import can_read

@@ -84,7 +84,10 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
             )
             in_circles = CircleMembership.objects.filter(user=user).values("circle_id")
             allowed |= Q(circle__tier=CircleTier.MEMBERS, community__in=member_of)
-            allowed |= Q(circle__tier__in=CLOSED_TIERS, circle__in=in_circles)
+            # A closed circle's members read it while they belong to the community.
+            allowed |= Q(
+                circle__tier__in=CLOSED_TIERS, circle__in=in_circles, community__in=member_of
+            )
         return readable.filter(allowed).filter(shown_to(user, community="community"))
 
 

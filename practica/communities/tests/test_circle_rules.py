@@ -8,6 +8,7 @@ from practica.accounts.services import user_create
 from practica.communities.circles import (
     attribution_for,
     circle_create,
+    circle_get,
     circle_invite,
     circle_join,
     circle_leave,
@@ -18,8 +19,8 @@ from practica.communities.circles import (
     named_authorship,
 )
 from practica.communities.models import CircleTier
-from practica.communities.services import community_join
-from practica.core.errors import InvalidInput, NotAllowed
+from practica.communities.services import community_join, community_leave
+from practica.core.errors import InvalidInput, NotAllowed, NotFound
 from practica.exchange.models import Thread
 from practica.exchange.services import reply_create, thread_create
 
@@ -141,3 +142,15 @@ def test_confidential_circles_count_only_once_five_people_wrote_in_them(people):
     reply_create(thread=thread, author=people.member, body="Fifth voice.")
     counts = confidential_counts(people.community)
     assert (counts.circles, counts.threads, counts.replies, counts.people) == (1, 1, 4, 5)
+
+
+def test_leaving_the_community_closes_its_circles_too(people):
+    inner = room(people, CircleTier.PRIVATE, "inner")
+    circle_invite(circle=inner, actor=people.steward, user=people.member)
+    thread = said(people, inner, title="Inner talk")
+    assert Thread.objects.visible_to(people.member).filter(pk=thread.pk).exists()
+    community_leave(community=people.community, user=people.member)
+    assert not Thread.objects.visible_to(people.member).filter(pk=thread.pk).exists()
+    assert circles_for_posting(community=people.community, user=people.member) == []
+    with pytest.raises(NotFound):
+        circle_get(community=people.community, slug="inner", user=people.member)
