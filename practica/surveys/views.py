@@ -15,7 +15,7 @@ from practica.core.errors import Conflict, NotAllowed, NotFound, PracticaError
 from practica.core.web import domain_errors, form_error, sentence
 from practica.surveys.aggregates import MIN_RESPONDENTS
 from practica.surveys.forms import AnswerForm, SurveyCreateForm
-from practica.surveys.instruments import AGREEMENT
+from practica.surveys.instruments import AGREEMENT, SCALES
 from practica.surveys.models import Survey
 from practica.surveys.selectors import (
     respondent_count,
@@ -23,6 +23,7 @@ from practica.surveys.selectors import (
     survey_get,
     survey_list,
     survey_results,
+    survey_trend,
 )
 from practica.surveys.services import survey_answer, survey_close, survey_create, survey_open
 
@@ -58,7 +59,9 @@ def _context(viewer: Viewer, **extra: object) -> dict[str, object]:
 def survey_list_view(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = _member_view(request, slug)
     surveys = survey_list(community=viewer.community, user=request.user)
-    return render(request, "surveys/list.html", _context(viewer, surveys=surveys))
+    trend = survey_trend(community=viewer.community)
+    context = _context(viewer, surveys=surveys, trend=trend, scales=list(SCALES.values()))
+    return render(request, "surveys/list.html", context)
 
 
 @login_required

@@ -213,3 +213,19 @@ def test_members_cannot_open_or_close_surveys(people, client):
     client.force_login(people.member, backend=MODEL_BACKEND)
     response = client.post(reverse("surveys:close", args=["growers", survey.pk]))
     assert response.status_code == 403
+
+
+def test_the_survey_list_shows_scores_over_time(crowd, client):
+    for title, value in (("Spring", 3), ("Autumn", 6)):
+        survey = running(crowd.people, title=title)
+        for person in crowd.growers:
+            survey_answer(survey=survey, person=person, answers=all_at(value))
+        survey_close(survey=survey, actor=crowd.people.steward)
+    client.force_login(crowd.people.member, backend=MODEL_BACKEND)
+    page = flat(client.get(reverse("surveys:list", args=["growers"])))
+    assert "Over time" in page
+    # Columns: survey, closed, answers, psychological safety, trust, value.
+    assert re.search(
+        r"Spring</a></th> <td>.*?</td> <td>5</td> <td>–</td><td>3\.0</td><td>–</td>", page
+    )
+    assert re.search(r"Autumn</a></th> <td>.*?</td> <td>5</td> <td>–</td><td>6\.0</td>", page)
