@@ -67,6 +67,7 @@ from practica.exchange.services import (
     thread_create,
 )
 from practica.ledger.models import LedgerEvent
+from practica.trust.levels import trust_recompute
 from practica.weaving.models import Introduction
 from practica.weaving.services import introduction_create
 
@@ -149,6 +150,9 @@ def demo_seed() -> SeedReport:
     for _when, action in sorted(actions, key=lambda item: item[0]):
         action()
     _settle_last_activity()
+    # Levels stored while seeding saw only the story so far; now the whole of it is there.
+    for community in Community.objects.filter(slug__in=[c.slug for c in COMMUNITIES]):
+        trust_recompute(community=community)
     return _report()
 
 

@@ -34,6 +34,8 @@ from practica.learning.models import (
     PracticeVersion,
 )
 from practica.ledger.models import LedgerEvent, Verb
+from practica.trust.models import TrustLevel
+from practica.trust.rules import Level
 from practica.weaving.models import Introduction
 
 pytestmark = pytest.mark.django_db
@@ -238,6 +240,16 @@ class TestTheSeededDemo:
         assert AgendaItem.objects.filter(community=community, status="open").count() == 3
         draft = Practice.objects.get(community=community, is_draft=True)
         assert draft.name.startswith("Testing forty gardens' soil")
+
+    def test_trust_levels_reflect_the_whole_story_once_seeded(self, demo: SeedReport) -> None:
+        community = Community.objects.get(slug="urban-growers")
+        levels = dict(
+            TrustLevel.objects.filter(community=community).values_list("person__username", "level")
+        )
+        assert set(levels) == set(community.memberships.values_list("user__username", flat=True))
+        # Eighteen months of answers earn more standing than a newcomer's few questions.
+        assert levels["priya"] > Level.NEWCOMER
+        assert levels["priya"] >= levels["sam"]
 
     def test_demo_people_sign_in_with_the_published_password(self, demo: SeedReport) -> None:
         assert authenticate(username="steward", password=DEMO_PASSWORD) is not None
