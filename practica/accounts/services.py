@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -82,7 +82,7 @@ def token_revoke(*, token: AccessToken) -> None:
 # The work is in person_data.py and erasure.py; see docs/privacy.md.
 
 
-def person_export(*, user: User) -> dict[str, object]:
+def person_export(*, user: User) -> dict[str, Any]:
     """Everything Practica holds about this person, as JSON-ready values."""
     from practica.accounts.person_data import person_data
 

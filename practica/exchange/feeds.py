@@ -45,7 +45,7 @@ def feed_token(user: User) -> str:
     return f"{user.pk}-{digest[:40]}"
 
 
-def reader_of(token: str) -> AnyUser:
+def reader_of(token: str) -> User | AnonymousUser:
     """The person a feed token belongs to, or an anonymous reader (a wrong token too)."""
     pk, _, digest = (token or "").partition("-")
     if not pk.isdigit() or not digest or len(pk) > 18:
@@ -79,7 +79,7 @@ class Source:
     entries: list[Entry]
 
 
-def _reader(request: HttpRequest) -> AnyUser:
+def _reader(request: HttpRequest) -> User | AnonymousUser:
     return reader_of(request.GET.get("token", ""))
 
 

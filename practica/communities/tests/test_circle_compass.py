@@ -3,6 +3,8 @@ at the community level once five people wrote in them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from practica.accounts.services import user_create
@@ -63,7 +65,7 @@ def test_the_compass_reads_nothing_of_a_confidential_circle(people):
     assert after.event_verb.shape[0] >= 1
 
 
-def figures_with_counts(people) -> dict[str, object]:
+def figures_with_counts(people) -> dict[str, Any]:
     extra = {"confidential": load_confidential(people.community.pk)}
     return run(load_activity(people.community.pk), Window(), extra=extra).result
 
