@@ -21,8 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DateField, Min, Q
+from django.db.models.functions import Cast
 
 from practica.communities.models import Membership, MembershipStatus
 from practica.exchange.models import Reply, Thread
@@ -52,18 +52,30 @@ def member_ids(community_id: int) -> Iterator[list[int]]:
         last = ids[-1]
 
 
+def _between(field: str, ids: Sequence[int]) -> dict[str, int]:
+    """The chunk as an id range: cheaper to build than 500 values, and an index range scan.
+    People in the range who are not in the chunk are read too, and ignored."""
+    return {f"{field}__gte": min(ids), f"{field}__lte": max(ids)}
+
+
+def _day(field: str) -> Cast:
+    # The database's own date() (UTC, as stored): TruncDate would call back into Python
+    # for every row on SQLite, four times slower on a large import.
+    return Cast(field, DateField())
+
+
 def _active_days(community_id: int, ids: Sequence[int]) -> dict[int, set[date]]:
     days: dict[int, set[date]] = defaultdict(set)
     sources = (
-        Thread.objects.filter(community_id=community_id, author_id__in=ids).values_list(
-            "author_id", TruncDate("created_at")
+        Thread.objects.filter(community_id=community_id, **_between("author_id", ids)).values_list(
+            "author_id", _day("created_at")
         ),
-        Reply.objects.filter(thread__community_id=community_id, author_id__in=ids).values_list(
-            "author_id", TruncDate("created_at")
-        ),
-        LedgerEvent.objects.filter(community_id=community_id, actor_id__in=ids).values_list(
-            "actor_id", TruncDate("occurred_at")
-        ),
+        Reply.objects.filter(
+            thread__community_id=community_id, **_between("author_id", ids)
+        ).values_list("author_id", _day("created_at")),
+        LedgerEvent.objects.filter(
+            community_id=community_id, **_between("actor_id", ids)
+        ).values_list("actor_id", _day("occurred_at")),
     )
     for rows in sources:
         for person, day in rows.order_by().distinct():
@@ -76,7 +88,7 @@ def _ledger_counts(community_id: int, ids: Sequence[int]) -> dict[int, dict[str,
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     given = (
         LedgerEvent.objects.filter(
-            community_id=community_id, actor_id__in=ids, verb__in=REPLY_VERBS
+            community_id=community_id, **_between("actor_id", ids), verb__in=REPLY_VERBS
         )
         .values_list("actor_id")
         .annotate(n=Count("id"))
@@ -87,7 +99,7 @@ def _ledger_counts(community_id: int, ids: Sequence[int]) -> dict[int, dict[str,
     received = (
         LedgerEvent.objects.filter(
             community_id=community_id,
-            target_id__in=ids,
+            **_between("target_id", ids),
             verb__in=(*REPLY_VERBS, Verb.ACCEPTED, Verb.ACKNOWLEDGED),
         )
         .values_list("target_id", "verb")
@@ -105,7 +117,7 @@ def _flags_upheld(community_id: int, ids: Sequence[int], now: datetime) -> dict[
     rows = (
         Flag.objects.filter(
             community_id=community_id,
-            author_id__in=ids,
+            **_between("author_id", ids),
             status=FlagStatus.UPHELD,
             resolved_at__gte=now - timedelta(days=FLAG_MEMORY_DAYS),
         )
@@ -121,7 +133,7 @@ def _flags_upheld(community_id: int, ids: Sequence[int], now: datetime) -> dict[
 
 def _joined(community_id: int, ids: Sequence[int]) -> dict[int, datetime]:
     rows = (
-        Membership.objects.filter(community_id=community_id, user_id__in=ids)
+        Membership.objects.filter(community_id=community_id, **_between("user_id", ids))
         .values_list("user_id")
         .annotate(first=Min("joined_at"))
         .order_by()

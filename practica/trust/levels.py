@@ -22,7 +22,7 @@ REFRESH = timedelta(hours=6)
 def _rows(community: Community, figures: dict[int, Figures], now: datetime) -> list[TrustLevel]:
     return [
         TrustLevel(
-            community=community,
+            community_id=community.pk,
             person_id=person,
             level=int(level_for(f)),
             computed_at=now,

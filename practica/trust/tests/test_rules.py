@@ -120,13 +120,14 @@ def test_what_is_missing_is_empty_exactly_when_the_level_is_earned(f):
 
 
 def test_the_assessment_says_what_the_next_level_needs():
-    f = dataclasses.replace(exactly(Level.MEMBER), days_active=4, replies_given=9)
+    f = dataclasses.replace(exactly(Level.MEMBER), days_active=4, replies_given=5)
     a = assess(f)
     assert a.level == Level.MEMBER and a.next_level == Level.REGULAR
     missing = {s.figure: (s.have, s.need) for s in a.missing}
-    assert missing["days_active"] == (4, 10)
-    assert missing["replies_given"] == (9, 15)
-    assert any(s.sentence() == "6 more replies to others (9 of 15)" for s in a.missing)
+    assert missing["days_active"] == (4, 8)
+    assert missing["replies_given"] == (5, 8)
+    assert missing["helped"] == (0, 3)
+    assert any(s.sentence() == "3 more replies to others (5 of 8)" for s in a.missing)
 
 
 def test_a_leader_has_no_next_level():
