@@ -35,3 +35,4 @@ from practica.weaving.api import router as weaving_router  # noqa: E402
 api.add_router("/v1/", weaving_router)
 api.add_router("/v1/", "practica.compass.api.router")
 api.add_router("/v1/", "practica.surveys.api.router")
+api.add_router("/v1/", "practica.trust.api.router")
