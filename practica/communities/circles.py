@@ -394,3 +394,26 @@ def circle_by_id(*, circle_id: int, user: AnyUser) -> Circle:
     if circle is None or not can_enter(circle=circle, user=user):
         raise NotFound(f"no circle {circle_id}", field="id")
     return circle
+
+
+# Carrying content beyond its circle ------------------------------------------------------
+
+
+def may_leave_circle(thread: Thread) -> bool:
+    """Whether what a thread says may be carried into material the whole community (or the
+    world) reads, such as a practice card or a publication.
+
+    Threads outside circles and in open circles may; a circle under the Chatham House rule
+    lets its words travel (never its names), unless it is confidential. Everything else
+    said in a circle stays in it.
+    """
+    circle = thread.circle if thread.circle_id is not None else None
+    if circle is None or circle.tier == CircleTier.OPEN:
+        return True
+    return circle.chatham_house and circle.tier != CircleTier.CONFIDENTIAL
+
+
+def require_may_leave_circle(thread: Thread) -> None:
+    if not may_leave_circle(thread):
+        assert thread.circle is not None
+        raise NotAllowed(f"what is said in the circle {thread.circle.name} stays in it")

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practica.accounts.models import User
+from practica.communities.circles import require_may_leave_circle
 from practica.communities.models import Community, Membership, MembershipStatus
 from practica.communities.selectors import is_member, is_steward
 from practica.core.errors import Conflict, InvalidInput, NotAllowed
@@ -476,6 +477,7 @@ def practice_distil(*, thread: Thread, author: User) -> Practice:
     """Start a practice draft from a thread or story, keeping the thread as evidence."""
     _require_member(thread.community, author, "distil a thread")
     trust_require(author, "distil", thread.community)
+    require_may_leave_circle(thread)  # a practice is read by the whole community
     if thread.kind == "story":
         summary = thread.learned or excerpt(thread.what_happened or thread.body, 400)
         how = thread.differently

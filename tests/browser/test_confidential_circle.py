@@ -22,9 +22,12 @@ from playwright.sync_api import expect
 
 from practica.accounts.models import User
 from practica.accounts.services import user_create
+from practica.communities.circles import agreement_publish, circle_create
+from practica.communities.models import Community
 from practica.communities.services import community_create, community_join
 from practica.exchange.feeds import feed_token
 from practica.exchange.models import Thread
+from practica.surveys.services import survey_answer, survey_close, survey_create, survey_open
 
 PASSWORD = "a-long-garden-hose-42"
 TITLE = "The night the greenhouse burned"
@@ -116,6 +119,8 @@ def test_a_confidential_story_is_invisible_outside_its_circle_on_every_page(
     ben.get_by_role("button", name="Post").click()
     expect(ben.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(ben.get_by_text("Night shift · confidential")).to_be_visible()
+    # Its words may not become a practice card, which the whole community reads.
+    expect(ben.get_by_role("button", name="Distil into a practice")).to_have_count(0)
     screenshot(ben, "confidential-story-inside")
     check_accessible(ben, accessibility_problems)
 
@@ -173,3 +178,75 @@ def test_a_confidential_story_is_invisible_outside_its_circle_on_every_page(
     exported = path.read_text(encoding="utf-8")
     assert "Say it early" not in exported and SECRET not in exported
     assert TITLE not in exported and "night-shift" not in exported
+
+
+def test_circle_agreement_survey_and_data_pages_pass_the_accessibility_checks(
+    new_page: Any, growers: dict[str, User], screenshot: Any, accessibility_problems: Any
+) -> None:
+    community = Community.objects.get(slug="growers")
+    agreement_publish(community=community, actor=growers["ada"], body="Be kind.")
+    agreement_publish(community=community, actor=growers["ada"], body="Be kind. Share seeds.")
+    circle_create(
+        community=community, actor=growers["ada"], name="Lobby", slug="lobby",
+        tier="open", chatham_house=True,
+    )  # fmt: skip
+    survey = survey_open(
+        survey=survey_create(
+            community=community, actor=growers["ada"], title="Spring pulse",
+            scales=["psychological_safety", "trust", "value"], ask_story=True,
+        ),
+        actor=growers["ada"],
+    )  # fmt: skip
+    closed = survey_create(
+        community=community, actor=growers["ada"], title="Winter pulse", scales=["trust"]
+    )
+    survey_open(survey=closed, actor=growers["ada"])
+    for n in range(5):
+        person = user_create(username=f"grower{n}", password=PASSWORD)
+        community_join(community=community, user=person, accept_agreement=2)
+        survey_answer(
+            survey=closed, person=person, answers={k: 2 + n for k in
+            ("tr_rely", "tr_unknown", "tr_open", "tr_stewards")},
+        )  # fmt: skip
+    survey_close(survey=closed, actor=growers["ada"])
+
+    ada = new_page()
+    log_in(ada, "ada")
+    for url in (
+        "/c/growers/circles/",
+        "/c/growers/circles/new/",
+        "/c/growers/circles/lobby/",
+        "/c/growers/agreement/",
+        "/c/growers/agreement/new/",
+        "/c/growers/surveys/",
+        "/c/growers/surveys/new/",
+        f"/c/growers/surveys/{closed.pk}/results/",
+        "/settings/data/",
+    ):
+        ada.goto(url)
+        check_accessible(ada, accessibility_problems)
+
+    # Ben answers the survey on a phone, by keyboard-reachable radios.
+    ben = new_page(width=390, height=844)
+    log_in(ben, "ben")
+    ben.goto(f"/c/growers/surveys/{survey.pk}/")
+    check_accessible(ben, accessibility_problems)
+    ben.get_by_role("button", name="Send my answers").click()
+    expect(ben.get_by_role("alert")).to_be_visible()  # every statement needs an answer
+    check_accessible(ben, accessibility_problems)
+    for group in ben.locator("fieldset.scale-item").all():
+        group.get_by_label("5 Somewhat agree").check()
+    ben.get_by_label("A story of value").fill("I grew my first squash.")
+    ben.get_by_label("Share my story with the community, without my name").check()
+    ben.get_by_role("button", name="Send my answers").click()
+    expect(ben.get_by_text("Thank you: your answers are saved.")).to_be_visible()
+    screenshot(ben, "survey-answered-phone")
+    ben.goto("/c/growers/agreement/")
+    expect(ben.get_by_role("heading", name="How the agreements changed")).to_be_visible()
+    ben.get_by_text("Show the changes").first.click()
+    expect(ben.locator("ins", has_text="Share seeds.")).to_be_visible()
+    check_accessible(ben, accessibility_problems)
+    ben.get_by_label("I accept these agreements").check()
+    ben.get_by_role("button", name="Accept version 2").click()
+    expect(ben.get_by_text("You accepted version 2.")).to_be_visible()
+    screenshot(ben, "agreement-history-phone")

@@ -3,7 +3,9 @@
 - ``{% attributed item as who %}``: how the author of a thread or reply is shown to the
   person looking (the Chatham House rule, see ``communities.circles.attribution_for``);
   ``who.name`` is always set, ``who.person`` only when the name may link to a profile.
-- ``{% tier_badge circle %}``: the circle's name with its tier.
+- ``{% circle_badge circle %}``: the circle's name with its tier.
+- ``{% if thread|may_leave_circle %}``: whether its words may go into community-wide
+  material (a practice card, a publication).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from django import template
 
-from practica.communities.circles import Attribution, attribution_for
+from practica.communities.circles import Attribution, attribution_for, may_leave_circle
 from practica.communities.models import Circle, CircleTier
 
 register = template.Library()
@@ -47,3 +49,8 @@ def circle_badge(
         "link": link,
         "tier": TIER_NAMES.get(CircleTier(circle.tier), circle.tier),
     }
+
+
+@register.filter(name="may_leave_circle")
+def may_leave_circle_filter(thread: Any) -> bool:
+    return may_leave_circle(thread)

@@ -16,6 +16,7 @@ from practica.communities.circles import (
     confidential_counts,
     confidential_thread_ids,
     exportable_threads,
+    may_leave_circle,
     named_authorship,
 )
 from practica.communities.models import CircleTier
@@ -154,3 +155,30 @@ def test_leaving_the_community_closes_its_circles_too(people):
     assert circles_for_posting(community=people.community, user=people.member) == []
     with pytest.raises(NotFound):
         circle_get(community=people.community, slug="inner", user=people.member)
+
+
+@pytest.mark.parametrize(
+    ("tier", "chatham", "may"),
+    [
+        ("open", False, True),
+        ("members", False, False),
+        ("members", True, True),
+        ("private", False, False),
+        ("private", True, True),
+        ("confidential", False, False),
+        ("confidential", True, False),
+    ],
+)
+def test_what_may_leave_a_circle_for_community_wide_material(people, tier, chatham, may):
+    thread = said(people, room(people, tier, chatham_house=chatham))
+    assert may_leave_circle(thread) is may
+    assert may_leave_circle(said(people, None, title="Outside")) is True
+
+
+def test_a_confidential_story_cannot_be_distilled_into_a_practice(people):
+    from practica.learning.services import practice_distil
+
+    story = said(people, room(people, CircleTier.CONFIDENTIAL, "grief"))
+    with pytest.raises(NotAllowed) as refused:
+        practice_distil(thread=story, author=people.steward)
+    assert "stays in it" in refused.value.message
