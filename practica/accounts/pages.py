@@ -86,7 +86,8 @@ def profile_page(*, username: str, viewer: AnyUser) -> ProfilePage:
         .order_by("-created_at", "-id")[:RECENT]
     )
     replies = list(
-        Reply.objects.filter(author=person, thread__in=visible_threads.values("pk"))
+        Reply.objects.visible_to(viewer)  # hidden replies stay off others' view of a profile
+        .filter(author=person)
         .select_related("thread", "thread__community")
         .order_by("-created_at", "-id")[:RECENT]
     )

@@ -24,7 +24,8 @@ def thread_list(
         .filter(community=community)
         .select_related("author", "circle")
         .prefetch_related("tags")
-        .annotate(reply_count=Count("replies", distinct=True))
+        # Replies hidden by moderation are not counted: the count would betray them.
+        .annotate(reply_count=Count("replies", filter=Q(replies__hidden_at=None), distinct=True))
         .order_by("-last_activity_at", "-pk")  # Meta.ordering is dropped by aggregation
     )
     if kind:

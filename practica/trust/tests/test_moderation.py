@@ -304,3 +304,17 @@ def test_being_a_steward_elsewhere_does_not_reveal_hidden_threads(people):
     assert not Thread.objects.visible_to(people.steward).filter(pk=thread.pk).exists()
     assert Thread.objects.visible_to(people.member).filter(pk=thread.pk).exists()
     assert Thread.objects.visible_to(people.newcomer).filter(pk=thread.pk).exists()
+
+
+def test_a_hidden_reply_is_not_counted_in_lists_nor_shown_on_its_authors_profile(
+    client, people, spam
+):
+    thread, reply = spam
+    content_hide(actor=people.steward, thread=thread, reply=reply)
+    listed = thread_list(community=people.community, user=people.member).get(pk=thread.pk)
+    assert listed.reply_count == 0  # type: ignore[attr-defined]
+    profile = reverse("people:profile", args=["carol"])
+    client.force_login(people.member)
+    assert f"#reply-{reply.pk}" not in client.get(profile).content.decode()
+    client.force_login(people.steward)
+    assert f"#reply-{reply.pk}" in client.get(profile).content.decode()
