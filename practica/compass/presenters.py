@@ -11,7 +11,7 @@ from practica.compass.analysis.registry import label_of, providers
 from practica.compass.analysis.rules import STAGES
 
 #: People listed in the table beside the map (the page says how many it leaves out).
-ROSTER_SHOWN = 200
+ROSTER_SHOWN = 100
 ISOLATES_SHOWN = 50
 
 ROLE_LABELS = {

@@ -24,7 +24,7 @@ from practica.compass.analysis.stats import distinct
 
 #: The network map shows at most this many people (the most connected), so it stays readable
 #: and light in a browser; the page says how many it leaves out.
-MAP_NODES = 1500
+MAP_NODES = 1000
 MAP_EDGES = 6000
 MAP_ISOLATES = 100
 #: A person is marked a newcomer on the map for this long after their first contribution.
