@@ -20,6 +20,7 @@ from practica.communities.pages import Viewer
 from practica.core.errors import NotFound, PracticaError
 from practica.core.web import domain_errors, form_error, paginate, safe_next, sentence
 from practica.exchange.services import thread_edit
+from practica.trust.capabilities import refusal
 from practica.trust.forms import (
     FlagForm,
     ModerateForm,
@@ -289,6 +290,8 @@ def tags(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     thread, _ = target_get(
         community=viewer.community, kind="thread", item_id=thread_id, user=request.user
     )
+    me = _me(request)
+    why_not = None if thread.author_id == me.pk else refusal(me, "edit_tags", viewer.community)
     current = ", ".join(t.name for t in thread.tags.all())
     form = TagsForm(request.POST or None, initial={"tags": current})
     if request.method == "POST" and form.is_valid():
@@ -304,7 +307,13 @@ def tags(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
         else:
             messages.success(request, "The tags are saved; the edit history keeps the old ones.")
             return redirect(_thread_url(slug, thread.pk))
-    context = {**viewer.context(), "active_tab": "threads", "form": form, "thread": thread}
+    context = {
+        **viewer.context(),
+        "active_tab": "threads",
+        "form": form,
+        "thread": thread,
+        "why_not": sentence(why_not) if why_not and not form.errors else "",
+    }
     return render(request, "trust/tags.html", context, status=422 if form.errors else 200)
 
 

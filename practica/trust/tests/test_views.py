@@ -227,3 +227,11 @@ def test_the_moderation_page_query_count_does_not_grow_with_flags(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("trust:moderation", args=["growers"]))
     assert response.content.decode().count('id="flagged-reply-') == len(crowd)
+
+
+def test_the_tags_page_says_up_front_who_may_change_tags(client, people, crowd, thread):
+    set_level(people.newcomer, people.community, Level.NEWCOMER)
+    page = as_(client, people.newcomer).get(reverse("trust:tags", args=["growers", thread.pk]))
+    text = page.content.decode()
+    assert "Regulars and stewards can change the tags" in text
+    assert "Save tags" not in text
