@@ -43,7 +43,7 @@ pytestmark = pytest.mark.django_db
 def client_for(user=None) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user)
     return client
 
 
