@@ -13,12 +13,16 @@ AnyUser = User | AnonymousUser | None
 
 
 def community_list(*, user: AnyUser) -> QuerySet[Community]:
-    return Community.objects.visible_to(user).annotate(
-        # People waiting for a steward are not members yet.
-        member_count=Count(
-            "memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True
+    return (
+        Community.objects.visible_to(user)
+        .annotate(
+            # People waiting for a steward are not members yet.
+            member_count=Count(
+                "memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True
+            )
         )
-    ).order_by("name", "pk")  # Django drops Meta.ordering from aggregated queries
+        .order_by("name", "pk")
+    )  # Django drops Meta.ordering from aggregated queries
 
 
 def community_get(*, slug: str, user: AnyUser) -> Community:
