@@ -10,7 +10,7 @@ class TrustConfig(AppConfig):
     label = "trust"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
         from practica.communities.tabs import CommunityTab, TabContext, register_tab
         from practica.exchange.panels import ThreadPanel, register_panel
@@ -26,6 +26,7 @@ class TrustConfig(AppConfig):
         register_panel(ThreadPanel(key="trust", template="trust/_thread_panel.html", order=90))
         user_login_failed.connect(_login_failed, dispatch_uid="trust-login-failed")
         user_logged_in.connect(_logged_in, dispatch_uid="trust-logged-in")
+        user_logged_out.connect(_logged_out, dispatch_uid="trust-logged-out")
 
 
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **_: Any) -> None:
@@ -50,3 +51,11 @@ def _logged_in(sender: Any, request: Any, user: Any, **_: Any) -> None:
             ip=request.META.get("REMOTE_ADDR"),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
+
+
+def _logged_out(sender: Any, request: Any = None, **_: Any) -> None:
+    from practica.trust.services import sign_in_forget
+
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        sign_in_forget(session_key=key)

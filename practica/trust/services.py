@@ -411,7 +411,15 @@ def sessions_end(*, user: User, keep: str | None = None, revoke_tokens: bool = F
 
 
 def sign_in_record(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
+    """Remember a new session; forget this person's sessions that have ended since."""
+    SignIn.objects.filter(user=user).exclude(
+        session_key__in=Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    ).delete()
     SignIn.objects.update_or_create(
         session_key=session_key,
         defaults={"user": user, "ip": ip or None, "user_agent": user_agent[:300]},
     )
+
+
+def sign_in_forget(*, session_key: str) -> None:
+    SignIn.objects.filter(session_key=session_key).delete()

@@ -240,3 +240,18 @@ def test_sign_out_everywhere_also_ends_sessions_it_never_recorded(people):
 def test_the_sessions_page_needs_a_login(client):
     response = client.get(reverse("trust:sessions"))
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_the_list_of_sessions_forgets_sessions_that_ended(people):
+    first, second = Client(), Client()
+    assert first.post(LOGIN, {"username": "bob", "password": "pw-bob-123"}).status_code == 302
+    first.post(reverse("accounts:logout"))
+    assert not SignIn.objects.exists()
+    assert second.post(LOGIN, {"username": "bob", "password": "pw-bob-123"}).status_code == 302
+    other = Client()
+    assert other.post(LOGIN, {"username": "bob", "password": "pw-bob-123"}).status_code == 302
+    Session.objects.filter(session_key=second.session.session_key).delete()  # expired, say
+    third = Client()
+    assert third.post(LOGIN, {"username": "bob", "password": "pw-bob-123"}).status_code == 302
+    keys = set(SignIn.objects.values_list("session_key", flat=True))
+    assert keys == {other.session.session_key, third.session.session_key}
