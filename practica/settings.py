@@ -117,6 +117,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation costs seconds on short web queries (seen on search); plans stay fast without.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # Parallel test runs (several developers, CI) each name their own test database.
 if envstr("PRACTICA_TEST_DB"):
     DATABASES["default"].setdefault("TEST", {})["NAME"] = envstr("PRACTICA_TEST_DB")
