@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any, cast
 
+from django.db import connection
 from django.utils import timezone
 
 from practica.ledger.models import LedgerEvent
@@ -43,13 +45,80 @@ def event_record(spec: EventSpec) -> LedgerEvent | None:
     return LedgerEvent.objects.create(**_row(spec))
 
 
-def events_record_bulk(specs: Iterable[EventSpec], *, batch_size: int = 2000) -> int:
-    """Record many interactions at once (importers); keyed events already stored are skipped."""
-    rows = [LedgerEvent(**_row(s)) for s in specs if is_interaction(s.actor_id, s.target_id)]
+def events_record_bulk(specs: Iterable[EventSpec], *, batch_size: int = 1000) -> int:
+    """Record many interactions at once (importers); keyed events already stored are skipped.
+
+    Returns how many were written. Plain multi-row ``INSERT ... ON CONFLICT DO
+    NOTHING`` statements (the same SQL ``bulk_create(ignore_conflicts=True)``
+    sends, without compiling every value through the ORM, which cost importers
+    a fifth of their time): a key already in the community's ledger is left
+    alone, on SQLite and PostgreSQL alike.
+    """
+    now = timezone.now()
+    adapt = _datetime_adapter()
+    rows = [
+        (
+            s.community_id,
+            s.actor_id,
+            s.target_id,
+            s.verb,
+            s.object_type,
+            s.object_id,
+            s.thread_id,
+            adapt(s.occurred_at or now),
+            adapt(now),
+            s.key,
+        )
+        for s in specs
+        if is_interaction(s.actor_id, s.target_id)
+    ]
     if not rows:
         return 0
-    created = LedgerEvent.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
-    return len(created)
+    quote = connection.ops.quote_name
+    meta = LedgerEvent._meta
+    columns = ", ".join(quote(cast(Any, meta.get_field(name)).column) for name in _COLUMNS)
+    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    # Within SQLite's limit of parameters per statement, whatever the caller asks.
+    batch_size = max(1, min(batch_size, 30000 // len(_COLUMNS)))
+    written = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            chunk = rows[start : start + batch_size]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([one] * len(chunk))} ON CONFLICT DO NOTHING",
+                [value for row in chunk for value in row],
+            )
+            written += max(cursor.rowcount, 0)
+    return written
+
+
+_COLUMNS = (
+    "community",
+    "actor",
+    "target",
+    "verb",
+    "object_type",
+    "object_id",
+    "thread_id",
+    "occurred_at",
+    "recorded_at",
+    "key",
+)
+
+
+def _datetime_adapter() -> Callable[[datetime], Any]:
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor != "sqlite":
+        return adapt
+
+    def as_text(value: datetime) -> Any:
+        # What Django's SQLite adapter gives for a UTC value, without its checks per value.
+        if value.tzinfo is UTC:
+            return str(value.replace(tzinfo=None))
+        return adapt(value)
+
+    return as_text
 
 
 def _row(spec: EventSpec) -> dict[str, object]:
