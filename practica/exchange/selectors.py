@@ -8,6 +8,7 @@ from practica.communities.models import Community
 from practica.communities.selectors import AnyUser
 from practica.core.errors import NotFound
 from practica.exchange.models import Acknowledgement, Reply, Tag, Thread, shown_to
+from practica.trust.selectors import trust_level_subquery
 
 
 def thread_list(
@@ -46,10 +47,12 @@ def thread_get(*, thread_id: int, user: AnyUser) -> Thread:
         Reply.objects.filter(shown_to(user, community="thread__community"))
         .select_related("author")
         .annotate(acknowledgement_count=Count("acknowledgements", distinct=True))
+        .annotate(author_trust=trust_level_subquery("author_id", "thread__community_id"))
         .order_by("created_at", "pk")
     )
     thread = (
         Thread.objects.visible_to(user)
+        .annotate(author_trust=trust_level_subquery("author_id", "community_id"))
         .select_related("author", "community", "circle")
         .prefetch_related("tags", Prefetch("replies", queryset=replies))
         .filter(pk=thread_id)

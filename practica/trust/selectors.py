@@ -118,7 +118,13 @@ def moderation_queue(*, community: Community, steward: User) -> list[QueueItem]:
     readable = Thread.objects.visible_to(steward).filter(community=community).values("pk")
     flags = (
         Flag.objects.filter(community=community, status=FlagStatus.OPEN, thread__in=readable)
-        .select_related("reporter", "author", "thread", "reply", "reply__author", "thread__author")
+        .select_related(
+            "reporter",
+            "thread__author",
+            "thread__circle",
+            "reply__author",
+            "reply__thread__circle",
+        )
         .order_by("created_at", "id")
     )
     items: dict[tuple[int, int | None], QueueItem] = {}

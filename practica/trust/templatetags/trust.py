@@ -28,3 +28,14 @@ def article(word: str) -> str:
 @register.filter
 def helped(figures: dict[str, Any]) -> int:
     return Figures.from_dict(figures or {}).helped
+
+
+@register.inclusion_tag("trust/_badge.html")
+def trust_badge(item: Any) -> dict[str, Any]:
+    """Beside an author's name: their level in the community, when the page's query read it
+    (``author_trust``). Newcomers are marked so others can welcome them, and regulars and up
+    for what they earned; "member", the usual case, goes unsaid."""
+    level = getattr(item, "author_trust", None)
+    if level is None or level == Level.MEMBER:
+        return {"label": ""}
+    return {"label": level_label(level)}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from practica.exchange.models import Reply, Thread
-from practica.exchange.services import reply_create
+from practica.exchange.services import reply_create, thread_create
 from practica.trust.models import AuditAction, AuditEntry, Flag, Suspension, TrustLevel
 from practica.trust.rules import Level
 from practica.trust.services import content_hide, flag_create
@@ -223,8 +225,9 @@ def test_the_moderation_page_query_count_does_not_grow_with_flags(
         flag_create(reporter=people.newcomer, thread=thread, reply=reply, reason="off_topic")
     as_(client, people.steward)
     # session, user, community, membership, open flags (through the thread funnel),
-    # hidden threads, hidden replies, suspensions
-    with django_assert_max_num_queries(8):
+    # the steward's circles (for Chatham House attribution), hidden threads, hidden
+    # replies, suspensions
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("trust:moderation", args=["growers"]))
     assert response.content.decode().count('id="flagged-reply-') == len(crowd)
 
@@ -235,3 +238,46 @@ def test_the_tags_page_says_up_front_who_may_change_tags(client, people, crowd, 
     text = page.content.decode()
     assert "Regulars and stewards can change the tags" in text
     assert "Save tags" not in text
+
+
+def test_levels_show_beside_authors_names_but_not_member_the_usual_case(client, people, thread):
+    set_level(people.member, people.community, Level.REGULAR)
+    set_level(people.newcomer, people.community, Level.NEWCOMER)
+    set_level(people.steward, people.community, Level.MEMBER)
+    reply_create(thread=thread, author=people.newcomer, body="First time here.")
+    reply_create(thread=thread, author=people.steward, body="Welcome!")
+    page = client.get(reverse("exchange:thread", args=["growers", thread.pk])).content.decode()
+    assert re.search(r"Bob Member</a>\s*<span class=\"badge\"[^>]*>regular</span>", page)
+    assert re.search(r"Carol Newcomer</a>\s*<span class=\"badge\"[^>]*>newcomer</span>", page)
+    assert not re.search(r"Alice Steward</a>\s*<span class=\"badge\"[^>]*>member</span>", page)
+
+
+def test_chatham_house_circles_keep_names_and_levels_off_the_page_and_the_queue(client, people):
+    from practica.communities.circles import circle_create
+
+    circle = circle_create(
+        community=people.community,
+        actor=people.steward,
+        name="Frank talk",
+        slug="frank",
+        tier="open",
+        chatham_house=True,
+    )
+    set_level(people.member, people.community, Level.REGULAR)
+    said = thread_create(
+        community=people.community,
+        author=people.member,
+        kind="discussion",
+        title="What really happened",
+        body="Between us.",
+        circle=circle,
+    )
+    flag_create(reporter=people.newcomer, thread=said, reason="off_topic")
+    page = as_(client, people.newcomer).get(reverse("exchange:thread", args=["growers", said.pk]))
+    text = page.content.decode()
+    assert "a member of Frank talk" in text
+    assert "Bob Member" not in text and ">regular<" not in text
+    queue = as_(client, people.steward).get(reverse("trust:moderation", args=["growers"]))
+    text = queue.content.decode()
+    assert "What really happened" in text and "By a member of Frank talk" in text
+    assert "Bob Member" not in text
