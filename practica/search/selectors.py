@@ -16,6 +16,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from practica.communities.circles import attribution_for, named_authorship
 from practica.communities.models import Community
 from practica.communities.selectors import AnyUser
 from practica.core.errors import InvalidInput
@@ -132,6 +133,9 @@ def search_threads(
         since=since,
         until=until,
     )
+    if author:
+        # Under the Chatham House rule nobody's words are found by their name from outside.
+        threads = threads.filter(named_authorship(user))
     query = parse_query(q)
     if query.is_empty:
         return SearchPage(total=0, hits=[], query="", limit=limit, offset=offset)
@@ -152,18 +156,21 @@ def search_threads(
     found = (
         Thread.objects.visible_to(user)
         .filter(pk__in=[m.thread_id for m in matches])
-        .select_related("author")
+        .select_related("author", "circle")
     )
     by_id = {thread.pk: thread for thread in found}
     hits = [
-        _hit(by_id[m.thread_id], m.reply_id, m.score, snippets.get(m.document, ""))
+        _hit(by_id[m.thread_id], m.reply_id, m.score, snippets.get(m.document, ""), user)
         for m in matches
         if m.thread_id in by_id
     ]
     return SearchPage(total=total, hits=hits, query=query.text(), limit=limit, offset=offset)
 
 
-def _hit(thread: Thread, reply_id: int | None, score: float, marked: str) -> SearchHit:
+def _hit(
+    thread: Thread, reply_id: int | None, score: float, marked: str, user: AnyUser
+) -> SearchHit:
+    author = attribution_for(thread, user).person  # None outside a Chatham House circle
     return SearchHit(
         thread_id=thread.pk,
         title=thread.title,
@@ -171,7 +178,7 @@ def _hit(thread: Thread, reply_id: int | None, score: float, marked: str) -> Sea
         snippet_html=snippet_html(marked),
         score=score,
         created_at=thread.created_at,
-        author_username=thread.author.username if thread.author else None,
+        author_username=author.username if author else None,
         matched_in="thread" if reply_id is None else "reply",
         reply_id=reply_id,
         is_resolved=thread.is_resolved,

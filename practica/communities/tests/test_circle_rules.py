@@ -182,3 +182,21 @@ def test_a_confidential_story_cannot_be_distilled_into_a_practice(people):
     with pytest.raises(NotAllowed) as refused:
         practice_distil(thread=story, author=people.steward)
     assert "stays in it" in refused.value.message
+
+
+def test_search_names_nobody_from_a_chatham_house_circle_to_those_outside(people):
+    from practica.search.selectors import search_threads
+
+    mic = room(people, CircleTier.OPEN, "mic", chatham_house=True)
+    thread_create(
+        community=people.community, author=people.member, kind="story", title="Frost story",
+        what_happened="The frost took everything.", circle=mic,
+    )  # fmt: skip
+    outside = search_threads(user=people.newcomer, community=people.community, q="frost")
+    assert [h.title for h in outside.hits] == ["Frost story"]
+    assert outside.hits[0].author_username is None
+    by_name = search_threads(user=people.newcomer, community=people.community, q="frost",
+                             author="bob")  # fmt: skip
+    assert by_name.hits == []
+    inside = search_threads(user=people.member, community=people.community, q="frost", author="bob")
+    assert inside.hits[0].author_username == "bob"
