@@ -25,9 +25,11 @@ from ninja.errors import AuthenticationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.security import HttpBearer
+from pydantic import create_model
 
 from practica.accounts.models import User
 from practica.accounts.selectors import user_for_token
+from practica.core.api_schemas import ErrorOut
 
 SCHEME_NAME = "BearerToken"
 
@@ -87,7 +89,35 @@ def allows_anonymous(auth_callbacks: Sequence[Any]) -> bool:
     return any(isinstance(cb, AnonymousAllowed) for cb in auth_callbacks)
 
 
+#: What ``practica.trust.throttle`` may answer to any request that carries a token, before
+#: the operation runs; so every operation documents both.
+TOKEN_REFUSALS = {
+    403: "Refused: the token's owner is suspended here (site-wide, or in this community).",
+    429: "Too many requests for this token this minute; `Retry-After` says when to try again.",
+}
+
+
 class _Schema(OpenAPISchema):
+    def responses(self, operation: Operation) -> dict[int, dict[str, Any]]:
+        result = super().responses(operation)
+        if not any(isinstance(cb, BearerToken) for cb in operation.auth_callbacks):
+            return result
+        # Ninja's way of naming a response model, so that the answer is a $ref to ErrorOut.
+        wrapped: Any = create_model("ErrorResponse", response=(ErrorOut, ...))
+        error = self._create_schema_from_model(wrapped, mode="serialization")[0]
+        for status, description in TOKEN_REFUSALS.items():
+            result.setdefault(
+                status,
+                {"description": description, "content": {"application/json": {"schema": error}}},
+            )
+        result[429]["headers"] = {
+            "Retry-After": {
+                "description": "Seconds until the token may call again.",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        }
+        return dict(sorted(result.items()))
+
     def operation_security(self, operation: Operation) -> list[dict[str, Any]] | None:
         security = super().operation_security(operation)
         if security and allows_anonymous(operation.auth_callbacks):

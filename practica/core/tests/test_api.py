@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from typing import Any
 
 from django.test import Client
 
 from practica.accounts.models import AccessToken
 from practica.accounts.services import token_create, token_revoke
 from practica.testing.api import ApiClient, Cast
+from practica.trust.services import suspension_create
 
 pytest_plugins = ["practica.testing.api_fixtures"]
 
@@ -166,3 +168,32 @@ def test_error_bodies_carry_detail_and_field_only(api: ApiClient, cast: Cast) ->
     assert response.status == 422
     assert set(response.body) == {"detail", "field"}
     assert response.field == "id"
+
+
+def test_every_operation_documents_the_refusals_any_token_can_meet(api: ApiClient) -> None:
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    for path, operations in api.contract.document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in ("403", "429"):
+                assert status in responses, f"{method.upper()} {path} lacks {status}"
+                assert responses[status]["content"]["application/json"]["schema"] == error
+            assert "Retry-After" in responses["429"]["headers"], f"{method.upper()} {path}"
+
+
+def test_a_read_past_the_rate_limit_answers_as_documented(
+    api: ApiClient, cast: Cast, settings: Any
+) -> None:
+    settings.PRACTICA_API_RATE_PER_MINUTE = 1
+    reader = api.as_(cast.mo)
+    assert reader.get(THREADS).status == 200
+    refused = reader.get(THREADS)  # checked against the published contract
+    assert refused.status == 429
+    assert int(refused.headers["Retry-After"]) >= 1
+
+
+def test_a_suspended_person_reading_gets_the_documented_403(api: ApiClient, cast: Cast) -> None:
+    suspension_create(actor=cast.stella, person=cast.mo, community=cast.gardeners, note="pause")
+    refused = api.as_(cast.mo).get(THREADS)  # checked against the published contract
+    assert refused.status == 403
+    assert "suspended" in refused.detail
