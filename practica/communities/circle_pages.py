@@ -77,6 +77,8 @@ class CirclePage:
     can_post: bool
     can_join: bool
     can_invite: bool
+    #: Stewards who may enter the circle take people out of it and delete it when empty.
+    can_steward: bool
     #: Under the Chatham House rule the member list is for the circle's own members.
     shows_members: bool
     members: list[CircleMembership]
@@ -100,6 +102,7 @@ def circle_page(*, viewer: Viewer, circle: Circle, user: AnyUser) -> CirclePage:
         can_post=circle.pk in postable,
         can_join=not closed and not is_in and viewer.is_member,
         can_invite=closed and is_in,
+        can_steward=viewer.is_steward,
         shows_members=shows_members,
         members=list(circle_members(circle=circle)) if shows_members else [],
         agreement=agreement_current(community=viewer.community, circle=circle),

@@ -15,6 +15,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("circles/<slug:circle_slug>/join/", views.circle_join_view, name="join"),
     path("circles/<slug:circle_slug>/leave/", views.circle_leave_view, name="leave"),
     path(
+        "circles/<slug:circle_slug>/remove/<str:username>/",
+        views.circle_remove_view,
+        name="remove",
+    ),
+    path("circles/<slug:circle_slug>/delete/", views.circle_delete_view, name="delete"),
+    path(
         "circles/<slug:circle_slug>/agreement/",
         views.agreement_view,
         name="circle_agreement",

@@ -30,10 +30,12 @@ from practica.communities.circles import (
     agreement_pending,
     agreement_publish,
     circle_create,
+    circle_delete,
     circle_get,
     circle_invite,
     circle_join,
     circle_leave,
+    circle_remove,
 )
 from practica.communities.models import Circle
 from practica.communities.pages import Viewer, viewer_of_card, viewer_of_content
@@ -124,6 +126,41 @@ def circle_invite_view(request: HttpRequest, slug: str, circle_slug: str) -> Htt
     else:
         messages.success(request, f"{person.name} is now in the circle {circle.name}.")
     return redirect(_circle_url(circle))
+
+
+@login_required
+@require_POST
+@domain_errors
+def circle_remove_view(
+    request: HttpRequest, slug: str, circle_slug: str, username: str
+) -> HttpResponse:
+    _, circle = _in_circle(request, slug, circle_slug)
+    person = User.objects.filter(username=username).first()
+    try:
+        if person is None:
+            raise NotFound(f"nobody is called {username}", field="username")
+        circle_remove(
+            circle=circle, actor=_me(request), user=person, note=request.POST.get("note", "")
+        )
+    except PracticaError as exc:
+        messages.error(request, sentence(exc.message))
+    else:
+        messages.success(request, f"{person.name} is no longer in the circle {circle.name}.")
+    return redirect(_circle_url(circle))
+
+
+@login_required
+@require_POST
+@domain_errors
+def circle_delete_view(request: HttpRequest, slug: str, circle_slug: str) -> HttpResponse:
+    viewer, circle = _in_circle(request, slug, circle_slug)
+    try:
+        circle_delete(circle=circle, actor=_me(request))
+    except PracticaError as exc:
+        messages.error(request, sentence(exc.message))
+        return redirect(_circle_url(circle))
+    messages.success(request, f"The circle {circle.name} is deleted.")
+    return redirect("circles:list", slug=viewer.community.slug)
 
 
 @login_required

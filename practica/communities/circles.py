@@ -104,13 +104,81 @@ def circle_invite(*, circle: Circle, actor: User, user: User) -> CircleMembershi
         raise NotAllowed("only the circle's own members can invite")
     if not is_member(community=circle.community, user=user):
         raise InvalidInput(f"{user.username} is not a member of the community", field="user")
-    membership, created = CircleMembership.objects.get_or_create(
-        circle=circle, user=user, defaults={"invited_by": actor}
-    )
+    with transaction.atomic():
+        membership, created = CircleMembership.objects.get_or_create(
+            circle=circle, user=user, defaults={"invited_by": actor}
+        )
+        if created:
+            _audit_circle(circle=circle, actor=actor, action="circle_invite", person=user)
     _forget_circles(user)
     if created and user.pk != actor.pk:
         _tell_invited(circle=circle, actor=actor, user=user)
     return membership
+
+
+def _audit_circle(
+    *, circle: Circle, actor: User, action: str, person: User | None = None, note: str = ""
+) -> None:
+    """Circle stewarding goes to the audit log; entries about a closed circle are sealed
+    (only its own members read them, see ``trust.selectors.audit_list``)."""
+    from practica.trust.audit import audit_record
+
+    audit_record(
+        community=circle.community,
+        actor=actor,
+        action=action,
+        target_type="person" if person is not None else "circle",
+        target_id=person.pk if person is not None else circle.pk,
+        target_label=person.username if person is not None else circle.name,
+        note=note,
+        circle=circle,
+    )
+
+
+def _may_steward_circle(*, circle: Circle, actor: User) -> bool:
+    """Stewards of the community look after its circles; a closed circle only from inside."""
+    if actor.is_superuser:
+        return True
+    return is_steward(community=circle.community, user=actor) and can_enter(
+        circle=circle, user=actor
+    )
+
+
+@transaction.atomic
+def circle_remove(*, circle: Circle, actor: User, user: User, note: str = "") -> None:
+    """A steward (inside the circle, when it is closed) takes someone out of a circle.
+
+    To go yourself, ``circle_leave``. In a closed circle the person can come back only
+    when a member invites them again.
+    """
+    if not _may_steward_circle(circle=circle, actor=actor):
+        raise NotAllowed("only a steward inside the circle can remove people from it")
+    if user.pk == actor.pk:
+        raise InvalidInput("to go yourself, leave the circle", field="user")
+    removed, _ = CircleMembership.objects.filter(circle=circle, user=user).delete()
+    if not removed:
+        raise InvalidInput(f"{user.username} is not in the circle", field="user")
+    _forget_circles(user)
+    _audit_circle(
+        circle=circle, actor=actor, action="circle_remove", person=user, note=note.strip()
+    )
+
+
+@transaction.atomic
+def circle_delete(*, circle: Circle, actor: User) -> None:
+    """A steward deletes an empty circle. A circle that holds threads is refused: its threads
+    would otherwise vanish with it, or leak out of it (``Thread.circle`` is RESTRICT, so
+    only deleting the whole community takes circles and their threads together)."""
+    if not _may_steward_circle(circle=circle, actor=actor):
+        raise NotAllowed("only a steward inside the circle can delete it")
+    held = Thread.objects.filter(circle=circle).count()
+    if held:
+        raise Conflict(
+            f"the circle {circle.name} still holds {held} thread{'s' if held != 1 else ''}; "
+            "a circle with threads cannot be deleted, as what was said there stays there"
+        )
+    _audit_circle(circle=circle, actor=actor, action="circle_delete")
+    circle.delete()
 
 
 def _tell_invited(*, circle: Circle, actor: User, user: User) -> None:
@@ -208,6 +276,21 @@ def agreement_publish(
         created_by=actor,
     )
     AgreementAcceptance.objects.create(agreement=agreement, person=actor)
+    from practica.trust.audit import audit_record
+
+    audit_record(
+        community=community,
+        actor=actor,
+        action="agreement",
+        target_type="agreement",
+        target_id=agreement.pk,
+        target_label=(
+            f"version {agreement.version}"
+            + (f" of the circle {circle.name}" if circle is not None else "")
+        ),
+        note=agreement.change_note,
+        circle=circle,
+    )
     return agreement
 
 

@@ -77,6 +77,14 @@ class RoleForm(PracticaForm):
     role = forms.ChoiceField(choices=Role.choices)
 
 
+class RemoveForm(PracticaForm):
+    """Why a steward removes someone or turns a request down (written in the audit log)."""
+
+    note = forms.CharField(
+        label="Why", max_length=500, required=False, help_text="Written in the audit log."
+    )
+
+
 KIND_CHOICES = [("", "All kinds"), *ThreadKind.choices]
 
 

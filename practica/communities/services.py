@@ -138,6 +138,22 @@ def community_leave(*, community: Community, user: User) -> None:
     membership.delete()
 
 
+def _audit(*, community: Community, actor: User, action: str, person: User, note: str = "") -> None:
+    """Stewarding actions go to the community's audit log (``practica.trust``)."""
+    from practica.trust.audit import audit_record
+
+    audit_record(
+        community=community,
+        actor=actor,
+        action=action,
+        target_type="person",
+        target_id=person.pk,
+        target_label=person.username,
+        note=note,
+    )
+
+
+@transaction.atomic
 def membership_approve(*, community: Community, actor: User, user: User) -> Membership:
     if not is_steward(community=community, user=actor):
         raise NotAllowed("only a steward can approve members")
@@ -147,9 +163,35 @@ def membership_approve(*, community: Community, actor: User, user: User) -> Memb
     if membership.status != MembershipStatus.ACTIVE:
         membership.status = MembershipStatus.ACTIVE
         membership.save(update_fields=["status"])
+        _audit(community=community, actor=actor, action="approve", person=user)
     return membership
 
 
+@transaction.atomic
+def membership_reject(*, community: Community, actor: User, user: User, note: str = "") -> None:
+    """A steward turns down a request to join; the person may ask again later."""
+    if not is_steward(community=community, user=actor):
+        raise NotAllowed("only a steward can turn down requests to join")
+    membership = Membership.objects.filter(
+        community=community, user=user, status=MembershipStatus.PENDING
+    ).first()
+    if membership is None:
+        raise InvalidInput(f"{user.username} is not waiting to join", field="user")
+    membership.delete()
+    _audit(community=community, actor=actor, action="reject", person=user, note=note.strip())
+
+
+def _keeps_a_steward(community: Community, membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(
+            community=community, role=Role.STEWARD, status=MembershipStatus.ACTIVE
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
 def membership_set_role(*, community: Community, actor: User, user: User, role: str) -> Membership:
     if not is_steward(community=community, user=actor):
         raise NotAllowed("only a steward can change roles")
@@ -160,14 +202,46 @@ def membership_set_role(*, community: Community, actor: User, user: User, role: 
     ).first()
     if membership is None:
         raise InvalidInput(f"{user.username} is not a member", field="user")
-    if membership.role == Role.STEWARD and role != Role.STEWARD:
-        others = (
-            Membership.objects.filter(community=community, role=Role.STEWARD)
-            .exclude(pk=membership.pk)
-            .exists()
+    demoted = membership.role == Role.STEWARD and role != Role.STEWARD
+    if demoted and not _keeps_a_steward(community, membership):
+        raise NotAllowed("a community keeps at least one steward")
+    if membership.role != role:
+        before = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        _audit(
+            community=community, actor=actor, action="role", person=user, note=f"{before} → {role}"
         )
-        if not others:
-            raise NotAllowed("a community keeps at least one steward")
-    membership.role = role
-    membership.save(update_fields=["role"])
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, community: Community, actor: User, user: User, note: str = "") -> None:
+    """A steward removes someone from the community, with a reason for the audit log.
+
+    They also leave the community's circles, so that joining a public community again
+    does not reopen a private circle they were taken out of.
+    """
+    from practica.communities.circles import _forget_circles
+    from practica.communities.models import CircleMembership
+
+    if not is_steward(community=community, user=actor):
+        raise NotAllowed("only a steward can remove members")
+    note = note.strip()
+    if not note:
+        raise InvalidInput("say why, for the audit log", field="note")
+    if len(note) > 500:
+        raise InvalidInput("a note has at most 500 characters", field="note")
+    if user.pk == actor.pk:
+        raise InvalidInput("to go yourself, leave the community", field="user")
+    membership = Membership.objects.filter(
+        community=community, user=user, status=MembershipStatus.ACTIVE
+    ).first()
+    if membership is None:
+        raise InvalidInput(f"{user.username} is not a member", field="user")
+    if membership.role == Role.STEWARD and not _keeps_a_steward(community, membership):
+        raise NotAllowed("a community keeps at least one steward")
+    membership.delete()
+    CircleMembership.objects.filter(circle__community=community, user=user).delete()
+    _forget_circles(user)
+    _audit(community=community, actor=actor, action="remove", person=user, note=note)

@@ -20,4 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="member_approve",
     ),
     path("<slug:slug>/members/<str:username>/role/", views.member_role, name="member_role"),
+    path("<slug:slug>/members/<str:username>/reject/", views.member_reject, name="member_reject"),
+    path("<slug:slug>/members/<str:username>/remove/", views.member_remove, name="member_remove"),
 ]

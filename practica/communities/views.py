@@ -14,6 +14,7 @@ from practica.communities.forms import (
     ASPIRATION_HELP,
     CommunityCardForm,
     CommunityCreateForm,
+    RemoveForm,
     RoleForm,
     ThreadFilterForm,
 )
@@ -31,6 +32,8 @@ from practica.communities.services import (
     community_leave,
     community_update,
     membership_approve,
+    membership_reject,
+    membership_remove,
     membership_set_role,
 )
 from practica.core.errors import InvalidInput, NotAllowed, PracticaError
@@ -164,6 +167,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "page": paginate(request, member_list(community=viewer.community), per_page=100),
         "pending": pending_members(community=viewer.community) if viewer.is_steward else None,
         "role_form": RoleForm(),
+        "remove_form": RemoveForm(),
     }
     return render(request, "communities/members.html", context)
 
@@ -207,4 +211,42 @@ def member_role(request: HttpRequest, slug: str, username: str) -> HttpResponse:
         messages.error(request, sentence(exc.message))
     else:
         messages.success(request, f"{membership.user.name} is now a {form.cleaned_data['role']}.")
+    return redirect("communities:members", slug=viewer.community.slug)
+
+
+@login_required
+@require_POST
+@domain_errors
+def member_reject(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    viewer = _steward_action(request, slug)
+    membership = membership_get(community=viewer.community, username=username)
+    form = RemoveForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        membership_reject(
+            community=viewer.community, actor=_me(request), user=membership.user, note=note
+        )
+    except PracticaError as exc:
+        messages.error(request, sentence(exc.message))
+    else:
+        messages.success(request, f"You turned down {membership.user.name}’s request to join.")
+    return redirect("communities:members", slug=viewer.community.slug)
+
+
+@login_required
+@require_POST
+@domain_errors
+def member_remove(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    viewer = _steward_action(request, slug)
+    membership = membership_get(community=viewer.community, username=username)
+    form = RemoveForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        membership_remove(
+            community=viewer.community, actor=_me(request), user=membership.user, note=note
+        )
+    except PracticaError as exc:
+        messages.error(request, sentence(exc.message))
+    else:
+        messages.success(request, f"{membership.user.name} is no longer a member.")
     return redirect("communities:members", slug=viewer.community.slug)

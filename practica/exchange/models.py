@@ -120,8 +120,10 @@ class ReplyQuerySet(models.QuerySet["Reply"]):
 
 class Thread(Provenance):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
+    #: RESTRICT: deleting a community takes its circles and threads together, but a circle
+    #: alone cannot be deleted while it holds threads (``circles.circle_delete`` says so).
     circle = models.ForeignKey(
-        Circle, null=True, blank=True, on_delete=models.PROTECT, related_name="threads"
+        Circle, null=True, blank=True, on_delete=models.RESTRICT, related_name="threads"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,18 +7,30 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from practica.communities.selectors import community_get_readable, is_member
 from practica.core.api_auth import signed_in
-from practica.core.api_schemas import ERRORS_WRITE, STORABLE, InputSchema, ObjectId, Slug
+from practica.core.api_schemas import (
+    ERRORS_READ,
+    ERRORS_WRITE,
+    STORABLE,
+    ErrorOut,
+    InputSchema,
+    ObjectId,
+    PageOut,
+    PageQuery,
+    Slug,
+    page_of,
+)
 from practica.core.errors import NotAllowed
 from practica.exchange.models import Reply, Thread
 from practica.exchange.selectors import reply_get, thread_get
 from practica.trust import services
-from practica.trust.models import FlagReason, FlagStatus
-from practica.trust.pages import standing_page
+from practica.trust.models import AuditAction, AuditEntry, FlagReason, FlagStatus
+from practica.trust.pages import standing_page, steward_viewer
+from practica.trust.selectors import audit_list
 
 router = Router(tags=["trust"])
 
@@ -71,6 +83,31 @@ class StandingOut(Schema):
     missing: list[ShortfallOut] = Field(description="What the next level still needs.")
     capabilities: list[CapabilityOut]
     suspended: str = Field(description="Why the person is suspended here; empty when not.")
+
+
+class AuditEntryOut(Schema):
+    id: int
+    action: AuditAction
+    said: str = Field(description="The action in words, as the audit page shows it.")
+    actor: str | None = Field(description="Who did it (a username); null when a rule acted.")
+    target_type: str = Field(description="thread, reply, person, agreement or circle.")
+    target_id: int | None
+    target_label: str = Field(description="What the target was called at the time.")
+    circle: str | None = Field(description="The circle's slug, when the action was about one.")
+    note: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_said(obj: AuditEntry) -> str:
+        return obj.get_action_display()
+
+    @staticmethod
+    def resolve_actor(obj: AuditEntry) -> str | None:
+        return obj.actor.username if obj.actor is not None else None
+
+    @staticmethod
+    def resolve_circle(obj: AuditEntry) -> str | None:
+        return obj.circle.slug if obj.circle is not None else None
 
 
 def _hidden(thread: Thread, reply: Reply | None) -> HiddenOut:
@@ -187,3 +224,16 @@ def my_standing(request: HttpRequest, slug: Slug) -> Any:
         ],
         suspended=page.suspended,
     )
+
+
+@router.get(
+    "/communities/{slug}/audit",
+    response={200: PageOut[AuditEntryOut], **ERRORS_READ, 403: ErrorOut},
+    summary="Read the community's audit log (stewards)",
+)
+def audit_log(request: HttpRequest, slug: Slug, page: Query[PageQuery]) -> Any:
+    """Every moderation and stewarding action, newest first (403 for members who are not
+    stewards). Entries about a private or confidential circle appear only to its members."""
+    user = signed_in(request)
+    viewer = steward_viewer(slug=slug, user=user, doing="read the audit log")
+    return page_of(audit_list(community=viewer.community, viewer=user), page)

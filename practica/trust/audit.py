@@ -1,9 +1,9 @@
-"""The stewards' audit log: one append-only entry per moderation action."""
+"""The stewards' audit log: one append-only entry per moderation or stewarding action."""
 
 from __future__ import annotations
 
 from practica.accounts.models import User
-from practica.communities.models import Community
+from practica.communities.models import CLOSED_TIERS, Circle, Community
 from practica.trust.models import AuditEntry
 
 
@@ -16,8 +16,13 @@ def audit_record(
     target_id: int | None,
     target_label: str = "",
     note: str = "",
+    circle: Circle | None = None,
 ) -> AuditEntry:
-    """Write one entry; ``actor`` is None when a rule acted (spam flags hiding a post)."""
+    """Write one entry; ``actor`` is None when a rule acted (spam flags hiding a post).
+
+    An entry about a private or confidential ``circle`` is sealed: only the circle's own
+    members read it, as only they may know who is in it (see ``audit_list``).
+    """
     return AuditEntry.objects.create(
         community=community,
         actor=actor,
@@ -26,4 +31,6 @@ def audit_record(
         target_id=target_id,
         target_label=target_label[:300],
         note=note,
+        circle=circle,
+        sealed=circle is not None and circle.tier in CLOSED_TIERS,
     )

@@ -158,6 +158,14 @@ class AuditAction(models.TextChoices):
     LIFT = "lift", "lifted the suspension of"
     OVERRIDE = "override", "set the trust level of"
     CLEAR_OVERRIDE = "clear_override", "cleared the trust level override of"
+    APPROVE = "approve", "approved the request to join of"
+    REJECT = "reject", "turned down the request to join of"
+    ROLE = "role", "changed the role of"
+    REMOVE = "remove", "removed the member"
+    AGREEMENT = "agreement", "published the agreements,"
+    CIRCLE_INVITE = "circle_invite", "invited into the circle"
+    CIRCLE_REMOVE = "circle_remove", "removed from the circle"
+    CIRCLE_DELETE = "circle_delete", "deleted the circle"
 
 
 class AuditError(RuntimeError):
@@ -180,6 +188,13 @@ class AuditEntry(models.Model):
     target_label = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    #: The circle the action was about, if any.
+    circle = models.ForeignKey(
+        "communities.Circle", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: About a private or confidential circle: only that circle's own members read the entry
+    #: (stewards outside it do not), and nobody once the circle is gone (administrators do).
+    sealed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

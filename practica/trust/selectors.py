@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from practica.accounts.models import User
-from practica.communities.models import Community, Membership, MembershipStatus
+from practica.communities.models import CircleMembership, Community, Membership, MembershipStatus
 from practica.communities.selectors import AnyUser
 from practica.exchange.models import Reply, Thread
 from practica.trust.models import AuditEntry, Flag, FlagStatus, SignIn, Suspension, TrustLevel
@@ -160,8 +160,21 @@ def suspensions_active(*, community: Community) -> QuerySet[Suspension]:
     return Suspension.objects.active().filter(community=community).select_related("person")
 
 
-def audit_list(*, community: Community) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(community=community).select_related("actor")
+def audit_list(*, community: Community, viewer: AnyUser = None) -> QuerySet[AuditEntry]:
+    """The community's audit log, newest first, as ``viewer`` (a steward) may read it.
+
+    Entries about a private or confidential circle are sealed: only that circle's own
+    members read them (a steward outside the circle may not learn who is in it, nor its
+    name); site administrators read everything. With no viewer, only unsealed entries.
+    """
+    entries = AuditEntry.objects.filter(community=community).select_related("actor", "circle")
+    if viewer is not None and viewer.is_authenticated and viewer.is_superuser:
+        return entries
+    readable = Q(sealed=False)
+    if viewer is not None and viewer.is_authenticated:
+        mine = CircleMembership.objects.filter(user=viewer).values("circle_id")
+        readable |= Q(circle__in=mine)
+    return entries.filter(readable)
 
 
 def flagged_by(*, person: User, thread: Thread, reply: Reply | None) -> bool:

@@ -275,7 +275,9 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         **viewer.context(),
         "active_tab": "moderation",
-        "page": paginate(request, audit_list(community=viewer.community), per_page=50),
+        "page": paginate(
+            request, audit_list(community=viewer.community, viewer=request.user), per_page=50
+        ),
     }
     return render(request, "trust/audit.html", context)
 

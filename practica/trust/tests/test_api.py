@@ -67,7 +67,11 @@ def test_a_steward_hides_and_restores_and_others_stop_seeing_it(api: ApiClient, 
     assert api.as_(cast.stella).post(f"/api/v1/threads/{thread.pk}/hide", {}).status == 200
     assert api.as_(cast.nina).get(f"/api/v1/threads/{thread.pk}").status == 404
     assert api.get(f"/api/v1/threads/{thread.pk}").status == 404
-    assert [e.action for e in AuditEntry.objects.order_by("id")] == ["hide", "restore", "hide"]
+    assert [e.action for e in AuditEntry.objects.exclude(action="approve").order_by("id")] == [
+        "hide",
+        "restore",
+        "hide",
+    ]
 
 
 def test_a_member_reads_their_standing(api: ApiClient, cast: Cast) -> None:

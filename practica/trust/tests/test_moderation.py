@@ -88,7 +88,7 @@ def test_spam_flags_from_members_who_are_not_trusted_only_reach_the_stewards(peo
         set_level(person, people.community, Level.LEADER)
         flag_create(reporter=person, thread=thread, reply=reply, reason="harassment")
     assert Reply.objects.get(pk=reply.pk).hidden_at is None
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.filter(target_type__in=["thread", "reply"]).exists()
 
 
 def test_hidden_content_disappears_for_everyone_but_its_author_and_the_stewards(people, spam):
@@ -217,7 +217,7 @@ def test_every_steward_action_writes_an_audit_entry(people, spam, crowd):
 def test_audit_entries_cannot_be_changed_or_removed(people, spam):
     thread, reply = spam
     content_hide(actor=people.steward, thread=thread, reply=reply)
-    entry = AuditEntry.objects.get()
+    entry = AuditEntry.objects.get(action=AuditAction.HIDE)
     entry.note = "nothing happened"
     with pytest.raises(AuditError):
         entry.save()

@@ -99,7 +99,10 @@ def test_a_steward_hides_and_restores_a_reply_from_the_queue(client, people, thr
     response = client.post(restore, {"next": thread_page})
     assert response["Location"] == thread_page
     assert Reply.objects.get(pk=reply.pk).hidden_at is None
-    assert [e.action for e in AuditEntry.objects.order_by("id")] == ["hide", "restore"]
+    assert [e.action for e in AuditEntry.objects.exclude(action="approve").order_by("id")] == [
+        "hide",
+        "restore",
+    ]
     again = client.post(restore, follow=True)
     assert "This reply is not hidden." in again.content.decode()
 
