@@ -9,11 +9,11 @@ One middleware, placed right after Django's ``SecurityMiddleware``:
 
 The policy allows scripts and styles from this site only: our pages load
 vendored libraries (htmx, vega, sigma) as files and put no code or style in
-the HTML. Pages listed in ``RELAXED_VIEWS`` get ``'unsafe-eval'`` and inline
-styles: Vega compiles its expressions with ``new Function`` (the
-CSP-safe interpreter is a separate package we do not ship) and vega-embed
-adds a ``<style>`` element. Add a view there only for that reason, and say
-so in docs/trust.md.
+the HTML. Pages listed in ``RELAXED_VIEWS`` would get ``'unsafe-eval'`` and
+inline styles; none needs them now: the Vega charts (compass, learning) run
+their expressions through the vendored vega-interpreter and keep vega-embed's
+styles in their own stylesheets. Add a view there only if a library leaves no
+other way, and say so in docs/trust.md.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def _policy(directives: dict[str, str]) -> str:
 
 CONTENT_SECURITY_POLICY = _policy(_BASE)
 RELAXED_POLICY = _policy(_RELAXED)
-#: Views (``namespace:name``) whose charts need Vega: see the module's docstring.
-RELAXED_VIEWS = frozenset({"compass:page"})
+#: Views (``namespace:name``) that need the relaxed policy: see the module's docstring.
+RELAXED_VIEWS: frozenset[str] = frozenset()
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
