@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from enum import IntEnum
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 
 class Level(IntEnum):
@@ -238,13 +240,54 @@ NEWCOMER_POSTS_PER_HOUR = 5
 _LINK_RE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.)[^\s<>\"'()\[\]]+")
 
 
-def count_links(text: str) -> int:
-    """Links to other sites in Markdown (or plain) text: ``scheme://...`` and ``www....``.
+class _LinkCounter(HTMLParser):
+    """Counts, in the HTML a post renders to, the links and images that lead off the site,
+    and the addresses written as plain text outside them."""
 
-    A Markdown link counts once, as its address appears once; relative links
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links = 0
+        self._anchors: list[bool] = []  # for each open <a>: does it count already?
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        target = dict(attrs).get("href" if tag == "a" else "src") or ""
+        leaves = tag in {"a", "img"} and _leaves_site(target)
+        if leaves:
+            self.links += 1
+        if tag == "a":
+            self._anchors.append(leaves)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._anchors:
+            self._anchors.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not any(self._anchors):  # a link's own text does not count twice
+            self.links += len(_LINK_RE.findall(data))
+
+
+def _leaves_site(address: str) -> bool:
+    """Whether a link's address leads to another site: it has a scheme (``https:``,
+    ``http:a.example``, ``mailto:``) or is protocol-relative (``//a.example``)."""
+    address = address.strip().replace("\\", "/")
+    return address.startswith("//") or bool(urlsplit(address).scheme)
+
+
+def count_links(text: str) -> int:
+    """Links to other sites in a post, counted in the HTML it renders to (what readers can
+    click): Markdown and HTML links and images whose address has a scheme or starts with
+    ``//``, however it is spelt (entities, reference links), plus ``scheme://...`` and
+    ``www....`` addresses written as plain text.
+
+    A Markdown link counts once, even when its text is its address; relative links
     (to pages of this site) are not counted.
     """
-    return len(_LINK_RE.findall(text or ""))
+    from practica.core.text import render_markdown  # Markdown and nh3; no Django
+
+    counter = _LinkCounter()
+    counter.feed(render_markdown(text or ""))
+    counter.close()
+    return counter.links
 
 
 def link_refusal(text: str, level: Level) -> str | None:
