@@ -197,8 +197,10 @@ class ThreadOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     last_activity_at: datetime
-    is_resolved: bool
-    accepted_reply_id: int | None
+    is_resolved: bool = Field(description="An answer was accepted and is not hidden by moderation.")
+    accepted_reply_id: int | None = Field(
+        description="The accepted answer, when the caller may read it (null when it is hidden)."
+    )
     provenance: ProvenanceOut | None
     replies: list[ReplyOut] = Field(
         description="Answers and comments in order; a comment's parent_id names its answer."
@@ -235,6 +237,18 @@ class ThreadOut(Schema):
     @staticmethod
     def resolve_replies(obj: Thread) -> list[Reply]:
         return list(obj.replies.all())
+
+    @staticmethod
+    def resolve_accepted_reply_id(obj: Thread) -> int | None:
+        # Named only to those who may read it: a hidden accepted answer is no one's business
+        # but its author's and the stewards' (``replies`` holds what the caller may see).
+        if obj.accepted_reply_id is None:
+            return None
+        return (
+            obj.accepted_reply_id
+            if any(r.pk == obj.accepted_reply_id for r in obj.replies.all())
+            else None
+        )
 
 
 class AcknowledgementOut(Schema):

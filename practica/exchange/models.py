@@ -62,6 +62,10 @@ class Tag(models.Model):
         return self.name
 
 
+#: Threads open to readers: no accepted answer, or one that moderation hid.
+UNRESOLVED = Q(accepted_reply__isnull=True) | Q(accepted_reply__hidden_at__isnull=False)
+
+
 class ThreadQuerySet(models.QuerySet["Thread"]):
     def visible_to(self, user: User | AnonymousUser | None) -> ThreadQuerySet:
         """The one funnel for reading threads, on every channel.
@@ -89,6 +93,16 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
                 circle__tier__in=CLOSED_TIERS, circle__in=in_circles, community__in=member_of
             )
         return readable.filter(allowed).filter(shown_to(user, community="community"))
+
+    def with_resolution(self) -> ThreadQuerySet:
+        """Annotate ``answer_shown`` for lists: the thread has an accepted answer and that
+        answer is not hidden by moderation (``Thread.is_resolved`` reads it; one join)."""
+        return self.annotate(
+            answer_shown=models.ExpressionWrapper(
+                Q(accepted_reply__isnull=False, accepted_reply__hidden_at__isnull=True),
+                output_field=models.BooleanField(),
+            )
+        )
 
 
 def shown_to(user: User | AnonymousUser | None, *, community: str) -> Q:
@@ -177,7 +191,19 @@ class Thread(Provenance):
 
     @property
     def is_resolved(self) -> bool:
-        return self.accepted_reply_id is not None
+        """Resolved: an answer was accepted and it is not hidden by moderation.
+
+        An accepted answer that stewards hid does not resolve the thread for anyone: pages,
+        lists, search and the API all show it open (stewards, and the answer's author, who
+        can still read the hidden answer, see it marked as hidden on the thread page). Lists
+        annotate ``answer_shown`` (``with_resolution``); otherwise this asks once.
+        """
+        if self.accepted_reply_id is None:
+            return False
+        shown = getattr(self, "answer_shown", None)
+        if shown is not None:
+            return bool(shown)
+        return Reply.objects.filter(pk=self.accepted_reply_id, hidden_at__isnull=True).exists()
 
     @property
     def story_parts(self) -> list[tuple[str, str]]:

@@ -80,7 +80,16 @@ class ThreadPage:
 
     @property
     def accepted(self) -> ReplyView | None:
+        """The accepted answer, if this viewer may read it (hidden ones only stewards and
+        their author may)."""
         return next((r for r in self.replies if r.is_accepted), None)
+
+    @property
+    def resolved_by(self) -> ReplyView | None:
+        """The accepted answer that resolves the thread: one that is not hidden. A hidden
+        one resolves nothing, for anyone (``Thread.is_resolved``)."""
+        accepted = self.accepted
+        return accepted if accepted is not None and accepted.reply.hidden_at is None else None
 
 
 def _user_id(user: AnyUser) -> int | None:

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from practica.communities.models import Community
 from practica.communities.selectors import AnyUser
 from practica.core.errors import NotFound
-from practica.exchange.models import Acknowledgement, Reply, Tag, Thread, shown_to
+from practica.exchange.models import UNRESOLVED, Acknowledgement, Reply, Tag, Thread, shown_to
 from practica.trust.selectors import trust_level_subquery
 
 
@@ -36,8 +36,8 @@ def thread_list(
     if author:
         threads = threads.filter(author__username=author)
     if unresolved:
-        threads = threads.filter(accepted_reply__isnull=True)
-    return threads
+        threads = threads.filter(UNRESOLVED)
+    return threads.with_resolution()
 
 
 def thread_get(*, thread_id: int, user: AnyUser) -> Thread:
@@ -52,6 +52,7 @@ def thread_get(*, thread_id: int, user: AnyUser) -> Thread:
     )
     thread = (
         Thread.objects.visible_to(user)
+        .with_resolution()
         .annotate(author_trust=trust_level_subquery("author_id", "community_id"))
         .select_related("author", "community", "circle")
         .prefetch_related("tags", Prefetch("replies", queryset=replies))

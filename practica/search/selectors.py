@@ -157,6 +157,7 @@ def search_threads(
         Thread.objects.visible_to(user)
         .filter(pk__in=[m.thread_id for m in matches])
         .select_related("author", "circle")
+        .with_resolution()  # an accepted answer hidden by moderation resolves nothing
     )
     by_id = {thread.pk: thread for thread in found}
     hits = [
