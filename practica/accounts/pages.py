@@ -85,9 +85,12 @@ def profile_page(*, username: str, viewer: AnyUser) -> ProfilePage:
         .select_related("community")
         .order_by("-created_at", "-id")[:RECENT]
     )
+    visible_replies = Reply.objects.visible_to(viewer)  # hidden replies stay off others' view
+    if viewer is None or viewer.pk != person.pk:
+        # Nor are replies in Chatham House threads listed under their author.
+        visible_replies = visible_replies.filter(named_authorship(viewer, prefix="thread__"))
     replies = list(
-        Reply.objects.visible_to(viewer)  # hidden replies stay off others' view of a profile
-        .filter(author=person)
+        visible_replies.filter(author=person)
         .select_related("thread", "thread__community")
         .order_by("-created_at", "-id")[:RECENT]
     )

@@ -30,6 +30,8 @@ class CompassAccess:
     settings: CompassSettings
     is_steward: bool
     person_level: bool
+    #: Whose view this is: detail names only threads this person may read.
+    viewer: AnyUser = None
 
 
 def settings_for(community: Community) -> CompassSettings:
@@ -47,13 +49,17 @@ def compass_access(*, slug: str, user: AnyUser) -> CompassAccess:
     community = community_get_readable(slug=slug, user=user)
     settings = settings_for(community)
     if is_steward(community=community, user=user):
-        return CompassAccess(community, settings, is_steward=True, person_level=True)
+        return CompassAccess(community, settings, is_steward=True, person_level=True, viewer=user)
     if not is_member(community=community, user=user):
         raise NotAllowed(f"the compass of {community.name} is for its members")
     if not settings.members_see_aggregate:
         raise NotAllowed(f"the stewards of {community.name} have not shared the compass")
     return CompassAccess(
-        community, settings, is_steward=False, person_level=settings.members_see_people
+        community,
+        settings,
+        is_steward=False,
+        person_level=settings.members_see_people,
+        viewer=user,
     )
 
 
@@ -71,7 +77,53 @@ def snapshot_for(
 def compass_as_seen(*, access: CompassAccess, snapshot: CompassSnapshot) -> dict[str, Any]:
     """The snapshot's compass as this person may see it."""
     result = snapshot.result
-    return with_detail(result) if access.person_level else aggregate_only(result)
+    if not access.person_level:
+        return aggregate_only(result)
+    return _readable_detail(with_detail(result), access.viewer)
+
+
+def _thread_of(item: Any) -> int | None:
+    found = item.get("thread") if isinstance(item, dict) else None
+    return found if isinstance(found, int) else None
+
+
+def _readable_detail(result: dict[str, Any], viewer: AnyUser) -> dict[str, Any]:
+    """Leave out of the detail the threads the viewer may not read (the funnel decides).
+
+    A stored compass is shared by every viewer; a steward outside a private circle
+    must not learn the titles of its threads from the next steps. The steps' counts
+    stay: they are aggregates, which the compass may report for every circle.
+    """
+    titles: dict[str, str] = result.get("names", {}).get("threads", {})
+    mentioned = {int(pk) for pk in titles}
+    for step in result.get("next_steps", []):
+        mentioned |= {t for t in map(_thread_of, step.get("items", [])) if t is not None}
+    if not mentioned:
+        return result
+    readable = set(
+        Thread.objects.visible_to(viewer).filter(pk__in=mentioned).values_list("pk", flat=True)
+    )
+    if readable == mentioned:
+        return result
+    out = dict(result)
+    out["names"] = {
+        **result.get("names", {}),
+        "threads": {pk: t for pk, t in titles.items() if int(pk) in readable},
+    }
+    out["next_steps"] = [
+        {
+            **step,
+            "items": [
+                i
+                for i in step.get("items", [])
+                if _thread_of(i) is None or _thread_of(i) in readable
+            ],
+        }
+        if "items" in step
+        else step
+        for step in result.get("next_steps", [])
+    ]
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,107 @@
+"""The authorization matrix (issue #7): every kind of object x every role x every channel.
+
+The expected access is declared in ``practica/testing/authz_policy.py``; the world and
+the channels in ``practica/testing/authz.py`` and ``authz_probes.py``. Each check
+fetches an object through a real channel as one role and asserts that its marker is
+there if and only if the policy allows it, that a refused single object answers an
+error status (never a 500), and reports every leak with the object, the role, the
+channel and where it appeared.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from practica.testing.authz_policy import (
+    ALL_ROLES,
+    CHANNELS,
+    KINDS,
+    NOT_APPLICABLE,
+    Verdict,
+    expect,
+    table_is_complete,
+    through,
+)
+from practica.testing.authz_probes import Probe, Seen, Target
+
+from .conftest import Matrix, Tally
+
+pytestmark = pytest.mark.django_db
+
+DENIED_STATUSES = {302, 401, 403, 404}
+
+
+def _judge(target: Target, role: str, probe: Probe, verdict: Verdict, seen: Seen) -> str | None:
+    """None when the answer keeps the promise; otherwise what went wrong."""
+    at = f"{target.label} | role {role} | channel {probe.channel} | {probe.where}"
+    if seen.status >= 500:
+        return f"SERVER ERROR {seen.status}: {at}"
+    shown = [n for n in target.needles if n in seen.text]
+    if verdict.allowed:
+        if probe.absent_only:
+            return None
+        if seen.status != 200 or not shown:
+            return f"REFUSED ({seen.status}) though allowed ({verdict.rule}): {at}"
+        return None
+    if shown:
+        return f"LEAK of {shown[0]!r} ({seen.status}) though denied ({verdict.rule}): {at}"
+    if probe.detail and seen.status not in DENIED_STATUSES:
+        return f"DENIED OBJECT ANSWERED {seen.status} (want 403/404/login): {at}"
+    return None
+
+
+def run_channel(matrix: Matrix, tally: Tally, channel: str) -> None:
+    leaks: list[str] = []
+    misses: list[str] = []
+    for target in matrix.targets:
+        probes = [p for p in target.probes if p.channel == channel]
+        for role in ALL_ROLES:
+            verdict = expect(target.subject, role, channel)
+            if verdict.allowed is None:
+                tally.not_applicable[(target.subject.kind, channel, role)] = verdict.rule
+                continue
+            assert probes, f"no probe of {target.label} on {channel} for an applicable cell"
+            for probe in probes:
+                seen = probe.fetch(role)
+                wanted = through(verdict, role, scoped_api=probe.scoped_api)
+                tally.checks += 1
+                problem = _judge(target, role, probe, wanted, seen)
+                if problem is None:
+                    continue
+                (leaks if problem.startswith(("LEAK", "SERVER", "DENIED")) else misses).append(
+                    problem
+                )
+    tally.requests = matrix.fetcher.requests
+    tally.leaks += leaks
+    tally.misses += misses
+    assert not leaks and not misses, (
+        f"{len(leaks)} leaks and {len(misses)} refusals on {channel}:\n"
+        + "\n".join([*leaks, *misses][:60])
+    )
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_every_object_is_read_through_the_channel_exactly_as_the_policy_says(
+    matrix: Matrix, tally: Tally, channel: str
+) -> None:
+    run_channel(matrix, tally, channel)
+
+
+def test_the_policy_covers_every_kind_and_channel_with_a_rule_or_a_reason() -> None:
+    assert table_is_complete() == []
+    assert all(reason.strip() for reason in NOT_APPLICABLE.values())
+
+
+def test_every_kind_is_in_the_world_and_every_applicable_cell_has_a_probe(
+    matrix: Matrix,
+) -> None:
+    kinds = {t.subject.kind for t in matrix.targets}
+    assert kinds == set(KINDS)
+    for kind in KINDS:
+        for channel in CHANNELS:
+            if (kind, channel) in NOT_APPLICABLE:
+                continue
+            assert any(
+                t.subject.kind == kind and any(p.channel == channel for p in t.probes)
+                for t in matrix.targets
+            ), f"{kind} x {channel} applies but nothing probes it"
