@@ -69,6 +69,7 @@ from practica.importers.writer import (
     Writer,
 )
 from practica.ledger.models import LedgerEvent
+from practica.search.backends import backend_for
 
 _FILLED = (User, Thread, Reply, Thread.tags.through, Tag, ThreadLink, LedgerEvent, Membership)
 
@@ -255,7 +256,9 @@ class _Batch:
         if self.size == 0:
             return
         w = self.writer
-        with transaction.atomic():
+        # One transaction per batch; the search index takes the batch's
+        # documents in one statement at its end (SQLite's triggers are per row).
+        with backend_for(connection).deferred_indexing(connection):
             w.write_people(list(self.people.values()))
             w.write_tags(list(self.tags.items()))
             w.write_threads(list(self.threads.values()))

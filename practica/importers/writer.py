@@ -153,6 +153,7 @@ class Writer:
         self._activity: set[int] = set()
         self._undated: set[int] = set()
         self._links_seen: set[tuple[int, int, str]] = set()
+        self._reply_keys: dict[str, dict[str, int]] = {}
 
     def skip(self, what: str) -> None:
         self.skipped[what] += 1
@@ -178,7 +179,10 @@ class Writer:
         for source in {r.source for r in imported}:
             ids = [r.source_id for r in imported if r.source == source]
             for part in chunks(ids):
-                for row in User.objects.filter(source=source, source_id__in=part).values(*columns):
+                # exclude(source=""): the term that lets the database use the partial
+                # unique index on (source, source_id) rather than scan the table.
+                imported_users = User.objects.filter(source=source, source_id__in=part)
+                for row in imported_users.exclude(source="").order_by().values(*columns):
                     by_source[(source, row["source_id"])] = row
         creates: list[tuple[PersonRow, Values]] = []
         updates: list[tuple[User, list[str]]] = []
@@ -350,11 +354,7 @@ class Writer:
         if not placed:
             return
         fields = sorted({name for _, w in placed for name in w})
-        current = self._existing(
-            Reply.objects.filter(thread__community=self.community),
-            [r for r, _ in placed],
-            ["pk", *fields],
-        )
+        current = self._existing_replies([r for r, _ in placed], ["pk", *fields])
         creates: list[tuple[ReplyRow, Values]] = []
         updates: list[tuple[Reply, list[str]]] = []
         for r, wanted in placed:
@@ -371,6 +371,7 @@ class Writer:
         for r, _ in creates:
             pk = made[(r.source, r.source_id)]
             self.replies[r.ref] = pk
+            self._stored_replies(r.source)[r.source_id] = pk
             self.tally["replies"].record(pk, "created")
         self._bulk_update(Reply, updates)
 
@@ -456,9 +457,11 @@ class Writer:
         keys = list(specs)
         for part in chunks(keys):
             stored.update(
-                LedgerEvent.objects.filter(community=self.community, key__in=part).values_list(
-                    "key", flat=True
-                )
+                # exclude(key=""), no order: the partial unique index on (community, key).
+                LedgerEvent.objects.filter(community=self.community, key__in=part)
+                .exclude(key="")
+                .order_by()
+                .values_list("key", flat=True)
             )
         events_record_bulk(spec for key, spec in specs.items() if key not in stored)
         for key in keys:
@@ -636,10 +639,44 @@ class Writer:
             by_source[r.source].append(r.source_id)
         for source, ids in by_source.items():
             for part in chunks(ids):
-                for row in scope.filter(source=source, source_id__in=part).values(
-                    "source_id", *columns
-                ):
+                # exclude(source=""), no order: the partial unique index on the natural key.
+                in_part = scope.filter(source=source, source_id__in=part).exclude(source="")
+                for row in in_part.order_by().values("source_id", *columns):
                     found[(source, row["source_id"])] = row
+        return found
+
+    def _stored_replies(self, source: str) -> dict[str, int]:
+        """Source id -> pk of the community's replies from ``source``, read once per run.
+
+        A reply's key is (community, source, source_id), but its unique index
+        starts with the thread: looking replies up by source id batch after
+        batch scanned all the community's replies each time. One read of the
+        ids (what ``self.replies`` holds by the end of the run anyway) keeps
+        each lookup a dictionary access.
+        """
+        stored = self._reply_keys.get(source)
+        if stored is None:
+            stored = dict(
+                Reply.objects.filter(thread__community=self.community, source=source)
+                .exclude(source="")
+                .order_by()
+                .values_list("source_id", "pk")
+            )
+            self._reply_keys[source] = stored
+        return stored
+
+    def _existing_replies(
+        self, rows: Sequence[ReplyRow], columns: list[str]
+    ) -> dict[tuple[str, str], Values]:
+        found: dict[tuple[str, str], Values] = {}
+        by_pk: dict[int, str] = {}
+        for r in rows:
+            pk = self._stored_replies(r.source).get(r.source_id)
+            if pk is not None:
+                by_pk[pk] = r.source
+        for part in chunks(list(by_pk)):
+            for row in Reply.objects.filter(pk__in=part).order_by().values("source_id", *columns):
+                found[(by_pk[row["pk"]], row["source_id"])] = row
         return found
 
     @staticmethod

@@ -13,6 +13,7 @@ and what snippet to show for each.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -49,6 +50,10 @@ class SearchBackend(Protocol):
     def uninstall(self, connection: BaseDatabaseWrapper) -> None: ...
 
     def has_triggers(self, connection: BaseDatabaseWrapper) -> bool: ...
+
+    def deferred_indexing(self, connection: BaseDatabaseWrapper) -> AbstractContextManager[None]:
+        """A transaction whose writes to threads and replies are indexed together at its
+        end rather than row by row (bulk imports); same index, same crash safety."""
 
     def tidy(self, connection: BaseDatabaseWrapper) -> None:
         """After writing many documents: merge index segments or refresh planner statistics."""

@@ -307,6 +307,12 @@ class PostgresBackend:
             row = cursor.fetchone()
         return row is not None and row[0] == len(_TRIGGERS)
 
+    @contextmanager
+    def deferred_indexing(self, connection: BaseDatabaseWrapper) -> Iterator[None]:
+        """One transaction; its writes are indexed per statement already (see the triggers)."""
+        with transaction.atomic(using=connection.alias):
+            yield
+
     def tidy(self, connection: BaseDatabaseWrapper) -> None:
         # The planner chooses how to join matches to visible threads from these
         # statistics; stale ones (a table last analysed when empty) make it

@@ -21,8 +21,11 @@ function"; Practica never writes that way.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 
@@ -125,6 +128,54 @@ CREATE_TRIGGERS = [
 ]
 
 
+# Deferred indexing (``deferred_indexing``): while the triggers above are
+# suspended, these per-connection triggers only note, in a temporary table,
+# which documents went stale (a rowid range) and which rows to index.
+_PENDING = "temp.search_pending"
+_NOTE = "INSERT INTO search_pending (stale_from, stale_to, thread_id, reply_id) VALUES"
+_REPLY_ROWID = "{row}.thread_id * " + str(SPAN) + " + {row}.id"
+CREATE_PENDING = (
+    "CREATE TEMP TABLE IF NOT EXISTS search_pending "
+    "(stale_from INTEGER, stale_to INTEGER, thread_id INTEGER, reply_id INTEGER)"
+)
+PENDING_TRIGGERS = {
+    "search_pending_thread_insert": f"""AFTER INSERT ON main.{_THREADS} BEGIN
+        {_NOTE} (new.id * {SPAN}, new.id * {SPAN}, new.id, NULL);
+    END""",
+    "search_pending_thread_update": f"""
+        AFTER UPDATE OF id, title, {", ".join(STORY_PARTS)} ON main.{_THREADS}
+        WHEN {_THREAD_CHANGED} BEGIN
+        {_NOTE} (old.id * {SPAN}, old.id * {SPAN}, NULL, NULL);
+        {_NOTE} (new.id * {SPAN}, new.id * {SPAN}, new.id, NULL);
+    END""",
+    "search_pending_thread_delete": f"""AFTER DELETE ON main.{_THREADS} BEGIN
+        {_NOTE} (old.id * {SPAN}, old.id * {SPAN} + {LAST}, NULL, NULL);
+    END""",
+    "search_pending_reply_insert": f"""AFTER INSERT ON main.{_REPLIES} BEGIN
+        {_NOTE} ({_REPLY_ROWID.format(row="new")}, {_REPLY_ROWID.format(row="new")}, NULL, new.id);
+    END""",
+    "search_pending_reply_update": f"""AFTER UPDATE OF id, body, thread_id ON main.{_REPLIES}
+        WHEN old.id IS NOT new.id OR old.body IS NOT new.body
+            OR old.thread_id IS NOT new.thread_id BEGIN
+        {_NOTE} ({_REPLY_ROWID.format(row="old")}, {_REPLY_ROWID.format(row="old")}, NULL, NULL);
+        {_NOTE} ({_REPLY_ROWID.format(row="new")}, {_REPLY_ROWID.format(row="new")}, NULL, new.id);
+    END""",
+    "search_pending_reply_delete": f"""AFTER DELETE ON main.{_REPLIES} BEGIN
+        {_NOTE} ({_REPLY_ROWID.format(row="old")}, {_REPLY_ROWID.format(row="old")}, NULL, NULL);
+    END""",
+}
+# Every noted row's document, in rowid order: FTS5 appends ascending rowids to
+# its pending terms, where rowids out of order make it write a segment each time.
+_INDEX_PENDING = f"""{_INSERT}
+    SELECT * FROM (
+        SELECT {_thread_values("t")} FROM {_THREADS} t
+        WHERE t.id IN (SELECT thread_id FROM {_PENDING} WHERE thread_id IS NOT NULL)
+        UNION ALL
+        SELECT {_reply_values("r")} FROM {_REPLIES} r
+        WHERE r.id IN (SELECT reply_id FROM {_PENDING} WHERE reply_id IS NOT NULL)
+    ) ORDER BY 1"""
+
+
 def _phrase(item: Item) -> str:
     # Words are letters and digits only, so they never hold a double quote.
     return '"' + " ".join(item.words) + '"'
@@ -182,6 +233,50 @@ class SqliteBackend:
             )
             row = cursor.fetchone()
         return row is not None and row[0] == len(_TRIGGERS)
+
+    @contextmanager
+    def deferred_indexing(self, connection: BaseDatabaseWrapper) -> Iterator[None]:
+        """One transaction whose writes are indexed together at its end, not row by row.
+
+        The index triggers are dropped and created again inside the
+        transaction (SQLite's schema changes are transactional), so other
+        connections never see them missing and a crash or an error rolls
+        everything back with them. Meanwhile temporary triggers, seen only by
+        this connection, note what changed; the end deletes the stale
+        documents and indexes the rows noted, in one ordered statement.
+        """
+        with transaction.atomic(using=connection.alias):
+            if not self.has_triggers(connection):
+                yield  # no index to keep (search not installed here)
+                return
+            connection.ensure_connection()
+            register_functions(connection.connection)
+            with connection.cursor() as cursor:
+                cursor.execute(CREATE_PENDING)
+                cursor.execute(f"DELETE FROM {_PENDING}")
+                for name in _TRIGGERS:
+                    cursor.execute(f"DROP TRIGGER {name}")
+                for name, body in PENDING_TRIGGERS.items():
+                    cursor.execute(f"CREATE TEMP TRIGGER {name} {body}")
+            yield
+            with connection.cursor() as cursor:
+                for name in PENDING_TRIGGERS:
+                    cursor.execute(f"DROP TRIGGER temp.{name}")
+                cursor.execute(
+                    f"DELETE FROM {TABLE} WHERE rowid IN "
+                    f"(SELECT stale_from FROM {_PENDING} WHERE stale_from = stale_to)"
+                )
+                cursor.execute(
+                    f"SELECT stale_from, stale_to FROM {_PENDING} WHERE stale_from < stale_to"
+                )
+                for first, last in cursor.fetchall():
+                    cursor.execute(
+                        f"DELETE FROM {TABLE} WHERE rowid BETWEEN %s AND %s", [first, last]
+                    )
+                cursor.execute(_INDEX_PENDING)
+                cursor.execute(f"DELETE FROM {_PENDING}")
+                for statement in CREATE_TRIGGERS:
+                    cursor.execute(statement)
 
     def tidy(self, connection: BaseDatabaseWrapper) -> None:
         # One merged b-tree per term instead of one segment per batch.
