@@ -22,7 +22,8 @@ class DeleteAccountForm(PracticaForm):
         required=False,
         help_text="Your threads and replies are deleted. Where others replied to them, "
         "they stay in place as “[removed by its author]” so that others' words keep "
-        "their context. Unticked, what you wrote stays under the name “former member”.",
+        "their context; so do your experiment check-ins, feedback and introduction notes. "
+        "Unticked, what you wrote stays under the name “former member”.",
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -150,6 +150,29 @@ def _forget(user: User, number: int) -> None:
     AgreementAcceptance.objects.filter(person=user).delete()
     Notification.objects.filter(recipient=user).delete()
     AccessToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _forget_trust(user)
+    _forget_learning_context(user)
+
+
+def _forget_trust(user: User) -> None:
+    """Standing, suspensions and sign-ins (addresses, browsers) go; the audit log keeps what
+    stewards did, naming the person by their new anonymous name from now on."""
+    from practica.trust.models import AuditEntry, SignIn, Suspension, TrustLevel
+
+    TrustLevel.objects.filter(person=user).delete()
+    Suspension.objects.filter(person=user).delete()
+    SignIn.objects.filter(user=user).delete()
+    # A label, not a link: the entries stay (append-only), the name in them does not.
+    AuditEntry.objects.filter(target_type="person", target_id=user.pk).update(
+        target_label=user.username
+    )
+
+
+def _forget_learning_context(user: User) -> None:
+    """The organisation someone named when joining an experiment would point back at them."""
+    from practica.learning.models import Participant
+
+    Participant.objects.filter(person=user).update(organisation="")
 
 
 def erase(*, user: User, remove_contributions: bool = False) -> Erasure:
@@ -160,9 +183,17 @@ def erase(*, user: User, remove_contributions: bool = False) -> Erasure:
     for _ in range(5):
         try:
             with transaction.atomic():
-                counts = _remove_contributions(user) if remove_contributions else {}
+                counts = {}
                 if remove_contributions:
+                    from practica.exchange.models import Reply, Thread
+
+                    thread_ids = list(
+                        Thread.objects.filter(author=user).values_list("pk", flat=True)
+                    )
+                    reply_ids = list(Reply.objects.filter(author=user).values_list("pk", flat=True))
+                    counts = _remove_contributions(user)
                     _clear_stories(user)
+                    _remove_other_words(user, thread_ids, reply_ids)
                 number = _next_former_number()
                 _forget(user, number)
         except IntegrityError:
@@ -177,3 +208,30 @@ def _clear_stories(user: User) -> None:
     from practica.surveys.models import Response
 
     Response.objects.filter(person=user).filter(~Q(story="")).update(story="", share_story=False)
+
+
+def _remove_other_words(user: User, thread_ids: list[int], reply_ids: list[int]) -> None:
+    """Their words outside threads: check-ins, feedback, introductions' notes. The rows stay
+    (measures, the ledger and others' feedback hang on them); the words go."""
+    from practica.exchange.models import Reply
+    from practica.learning.models import Feedback, Observation, Participant
+    from practica.trust.models import AuditEntry
+    from practica.weaving.models import Introduction
+
+    Observation.objects.filter(participant__person=user).update(
+        what_we_did=REMOVED, what_happened=REMOVED, surprises=""
+    )
+    Participant.objects.filter(person=user).update(setting="", scale="")
+    Feedback.objects.filter(author=user).update(body=REMOVED)
+    Introduction.objects.filter(introducer=user).update(note=REMOVED)
+    # The audit log named their removed threads by title.
+    AuditEntry.objects.filter(target_type="thread", target_id__in=thread_ids).update(
+        target_label=REMOVED
+    )
+    AuditEntry.objects.filter(target_type="reply", target_id__in=reply_ids).update(
+        target_label=REMOVED
+    )
+    in_their_threads = Reply.objects.filter(thread_id__in=thread_ids).values("pk")
+    AuditEntry.objects.filter(target_type="reply", target_id__in=in_their_threads).update(
+        target_label=f"a reply in “{REMOVED}”"
+    )
