@@ -186,6 +186,25 @@ def _populate(n: int, rng: random.Random, text: Text) -> dict[str, Any]:
     }
 
 
+def _reuse(n: int) -> dict[str, Any] | None:
+    """A database kept from an earlier run (``--db``) with the same number of threads."""
+    from practica.accounts.models import User
+    from practica.communities.models import Community
+    from practica.exchange.models import Reply, Thread
+
+    community = Community.objects.filter(slug="bench").first()
+    if community is None:
+        return None
+    if Thread.objects.filter(community=community).count() != n:
+        raise RuntimeError(f"the kept database does not hold {n} threads: use another --db")
+    return {
+        "community": community,
+        "member": User.objects.get(username=f"p{PEOPLE // 2}"),
+        "seconds": 0.0,
+        "replies": Reply.objects.filter(thread__community=community).count(),
+    }
+
+
 def _work(n: int, queries: int) -> dict[str, Any]:
     """In the child process, with a scratch database."""
     import django
@@ -204,8 +223,10 @@ def _work(n: int, queries: int) -> dict[str, Any]:
 
     rng = random.Random(SEED)
     text = Text(rng)
-    made = _populate(n, rng, text)
+    made = _reuse(n) or _populate(n, rng, text)
     community, member = made["community"], made["member"]
+    # Queries come from a generator of their own, so a reused database gets the same ones.
+    rng = random.Random(SEED + 1)
 
     started = time.perf_counter()
     indexes_for(community)
@@ -255,13 +276,16 @@ def _work(n: int, queries: int) -> dict[str, Any]:
     }
 
 
-def run(quick: bool = False, n: int | None = None) -> dict[str, Any]:
+def run(quick: bool = False, n: int | None = None, db: Path | None = None) -> dict[str, Any]:
+    """``db``: keep the synthetic database in this file and reuse it on the next run
+    (populating 100,000 threads takes many minutes)."""
     size = n or (QUICK_N if quick else DEFAULT_N)
     queries = QUICK_QUERIES if quick else QUERIES
     with tempfile.TemporaryDirectory(prefix="practica-bench-weaving-") as scratch:
+        database = db.resolve() if db is not None else Path(scratch) / "bench.sqlite3"
         env = {
             **os.environ,
-            "DATABASE_URL": f"sqlite:///{Path(scratch) / 'bench.sqlite3'}",
+            "DATABASE_URL": f"sqlite:///{database}",
             "PRACTICA_HOME": scratch,
             "PRACTICA_ENV": "development",
             "DJANGO_SETTINGS_MODULE": "practica.settings",
@@ -292,12 +316,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--n", type=int)
     parser.add_argument("--queries", type=int, default=QUERIES)
+    parser.add_argument("--db", type=Path, help="keep the synthetic database here and reuse it")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker is not None:
         args.worker.write_text(json.dumps(_work(args.n, args.queries)))
         return
-    print(json.dumps(run(quick=args.quick, n=args.n), indent=2))
+    print(json.dumps(run(quick=args.quick, n=args.n, db=args.db), indent=2))
 
 
 if __name__ == "__main__":

@@ -81,3 +81,20 @@ class Introduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.introducer_id} introduced {self.person_a_id} and {self.person_b_id}"
+
+
+class VisibilityClock(models.Model):
+    """A token per community that changes whenever who may read its content changes.
+
+    Written only by database triggers (``practica/weaving/visibility.py``): a thread
+    moved between circles, hidden or shown, deleted; a reply hidden or shown; a
+    circle's tier or rule changed; the community's visibility changed. Weaving
+    keeps what it derived from the funnel while the token is unchanged. A plain
+    id, not a foreign key: a trigger may write while the community is deleted.
+    """
+
+    community_id = models.BigIntegerField(unique=True)
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"visibility of community {self.community_id}: {self.token}"

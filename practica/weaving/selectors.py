@@ -8,24 +8,22 @@ community; what it proposes is filtered here, at query time.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import numpy as np
 from django.db.models import Count, Q, QuerySet
 
 from practica.accounts.models import User
 from practica.communities.circles import named_authorship
-from practica.communities.models import CircleMembership, Community, Membership, MembershipStatus
+from practica.communities.models import Community, Membership, MembershipStatus
 from practica.communities.selectors import AnyUser
 from practica.core.errors import InvalidInput
 from practica.exchange.models import Reply, ReplyKind, Thread, ThreadKind
 from practica.ledger.models import LedgerEvent, Verb
+from practica.weaving import visibility
 from practica.weaving.engine.related import Query
-from practica.weaving.index import CommunityIndexes, indexes_for, mask_of
+from practica.weaving.index import CommunityIndexes, indexes_for
 from practica.weaving.models import Introduction, Notification
 
 MAX_K = 50
@@ -84,53 +82,9 @@ def check_query(text: str, k: int) -> str:
     return text
 
 
-# Which indexed threads a person may read, computed through the funnel once and
-# kept while nothing it depends on changes: the index (rebuilt whenever threads
-# change or move between circles) and the person's memberships and circles. The
-# funnel itself is a query over every thread of the community, far too slow to
-# repeat on each keystroke of a large one. MASK_SECONDS bounds the age anyway.
-_masks: OrderedDict[tuple[object, ...], tuple[float, np.ndarray]] = OrderedDict()
-_masks_lock = threading.Lock()
-
-
 def masks_forget() -> None:
-    with _masks_lock:
-        _masks.clear()
-
-
-def _standing(user: AnyUser) -> tuple[object, ...]:
-    if user is None or not user.is_authenticated:
-        return ("anonymous",)
-    memberships = Membership.objects.filter(user=user).order_by("community_id")
-    circles = CircleMembership.objects.filter(user=user).order_by("circle_id")
-    return (
-        user.pk,
-        user.is_superuser,
-        tuple(memberships.values_list("community_id", "status", "role")),
-        tuple(circles.values_list("circle_id", flat=True)),
-    )
-
-
-def visible_mask(indexes: CommunityIndexes, user: AnyUser, community: Community) -> np.ndarray:
-    """A boolean per indexed thread: may this person read it (through the funnel)."""
-    key = (community.pk, indexes.version, *_standing(user))
-    with _masks_lock:
-        found = _masks.get(key)
-    if found is not None and time.monotonic() - found[0] < MASK_SECONDS:
-        return found[1]
-    # Ask for the complement: usually a few private threads, not the whole community.
-    hidden = set(
-        Thread.objects.filter(community=community)
-        .exclude(pk__in=Thread.objects.visible_to(user).values("pk"))
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-    mask = ~mask_of(indexes.related.keys, hidden)
-    with _masks_lock:
-        _masks[key] = (time.monotonic(), mask)
-        while len(_masks) > 512:
-            _masks.popitem(last=False)
-    return mask
+    """Drop the cached visibility (tests)."""
+    visibility.forget()
 
 
 def related_for(
@@ -145,12 +99,16 @@ def related_for(
     text = check_query(text, k)
     indexes = indexes_for(community)
     query = Query.of(text)
+    allowed = visibility.readable_mask(indexes, user, community)
     scores = indexes.related.scores(query)
     exclude = frozenset({exclude_thread} if exclude_thread else ())
-    # Ask for more than k, then let the funnel decide; widen if it removed too many.
-    want = k * 3
+    # The mask is the funnel's own rule (see visibility.py); the funnel still has the last
+    # word on what is shown, which also drops threads deleted since the index was built.
+    want = k
     while True:
-        hits = indexes.related.top(scores, query, k=want, exclude=exclude, explain=False)
+        hits = indexes.related.top(
+            scores, query, k=want, allowed=allowed, exclude=exclude, explain=False
+        )
         readable = set(
             Thread.objects.visible_to(user)
             .filter(pk__in=[h.key for h in hits])
@@ -192,10 +150,11 @@ def experts_for(
     exclude_people: frozenset[int] = frozenset(),
     thread: Thread | None = None,
 ) -> list[ExpertItem]:
-    """Members most likely to know, judged only from threads this person may read."""
+    """Members most likely to know, judged only from what this person may read and what may
+    be attributed to someone in front of them (see ``visibility.EVIDENCE``)."""
     text = check_query(text, k)
     indexes = indexes_for(community)
-    allowed = visible_mask(indexes, user, community)
+    allowed, visible = visibility.evidence_masks(indexes, user, community)
     exclude = set(exclude_people)
     if user is not None and user.is_authenticated:
         exclude.add(user.pk)
@@ -203,18 +162,30 @@ def experts_for(
         # The asker, and those who already answered, need no invitation.
         exclude |= {thread.author_id} if thread.author_id else set()
         exclude |= {r.author_id for r in thread.replies.all() if r.author_id}
-        allowed = allowed.copy()
         if thread.pk in indexes.related.position:
-            allowed[indexes.related.position[thread.pk]] = False
-    members = set(
-        Membership.objects.filter(
-            community=community, status=MembershipStatus.ACTIVE, user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
-    hits = indexes.experts.rank(
-        Query.of(text), k=k * 2, allowed=allowed, exclude=frozenset(exclude)
-    )
-    hits = [h for h in hits if h.person in members][:k]
+            at = indexes.related.position[thread.pk]
+            allowed = allowed.copy()
+            allowed[at] = False
+            visible = visible & (indexes.experts.c_thread != at)
+    query = Query.of(text)
+    want = k * 2
+    while True:
+        ranked = indexes.experts.rank(
+            query, k=want, allowed=allowed, visible=visible, exclude=frozenset(exclude)
+        )
+        # Only active members are suggested; asked about the ranked people alone.
+        members = set(
+            Membership.objects.filter(
+                community=community,
+                status=MembershipStatus.ACTIVE,
+                user__is_active=True,
+                user_id__in=[h.person for h in ranked],
+            ).values_list("user_id", flat=True)
+        )
+        hits = [h for h in ranked if h.person in members][:k]
+        if len(hits) >= k or len(ranked) < want:
+            break
+        want *= 4
     people = User.objects.in_bulk([h.person for h in hits])
     return [
         ExpertItem(

@@ -45,6 +45,7 @@ class ExpertWeights:
 DEFAULT_WEIGHTS = ExpertWeights()
 
 ANSWER, COMMENT, STORY, QUESTION = 0, 1, 2, 3
+NO_REPLY = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +75,22 @@ class ExpertIndex:
         system = {p.key for p in corpus.people if p.is_system}
         accepted = {t.accepted_reply for t in corpus.threads if t.accepted_reply is not None}
         position = self.related.position
-        rows: list[tuple[int, int, int, bool, int, float]] = []
+        # (thread position, person, kind, accepted, acknowledgements, time, reply or NO_REPLY)
+        rows: list[tuple[int, int, int, bool, int, float, int]] = []
         for thread in corpus.threads:
             if thread.author is None or thread.author in system:
                 continue
             kind = STORY if thread.kind == "story" else QUESTION
             rows.append(
-                (position[thread.key], thread.author, kind, False, 0, _ts(thread.created_at))
+                (
+                    position[thread.key],
+                    thread.author,
+                    kind,
+                    False,
+                    0,
+                    _ts(thread.created_at),
+                    NO_REPLY,
+                )
             )
         for reply in corpus.replies:
             if reply.author is None or reply.author in system or reply.thread not in position:
@@ -94,6 +104,7 @@ class ExpertIndex:
                     reply.key in accepted,
                     reply.acknowledgements,
                     _ts(reply.created_at),
+                    reply.key,
                 )
             )
         self.people = np.array(sorted({r[1] for r in rows}), dtype=np.int64)
@@ -107,6 +118,12 @@ class ExpertIndex:
         self.c_recency = np.exp(-np.clip(ages, 0, None) / weights.activity_days)
         self.c_momentum = np.exp(-np.clip(ages, 0, None) / weights.momentum_days)
         self.c_last = np.array([r[5] for r in rows], dtype=np.float64)
+        self.c_reply = np.array([r[6] for r in rows], dtype=np.int64)
+        # Each person's contributions, in order, without a scan per explanation.
+        self._by_person = np.argsort(self.c_person, kind="stable")
+        self._person_start = np.searchsorted(
+            self.c_person[self._by_person], np.arange(len(self.people) + 1)
+        )
         self.c_value = self._values()
         self.tags = [t.tags for t in corpus.threads]
 
@@ -122,10 +139,28 @@ class ExpertIndex:
     def _sum(self, weights: np.ndarray) -> np.ndarray:
         return np.bincount(self.c_person, weights=weights, minlength=len(self.people))
 
+    def contributions_visible(
+        self, allowed: np.ndarray, hidden_replies: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Per contribution: its thread is ``allowed`` and it is not one of ``hidden_replies``
+        (sorted reply keys)."""
+        visible = allowed[self.c_thread]
+        if hidden_replies is not None and len(hidden_replies):
+            visible &= ~np.isin(self.c_reply, hidden_replies)
+        return visible
+
     def features(
-        self, query: Query, *, allowed: np.ndarray | None = None
+        self,
+        query: Query,
+        *,
+        allowed: np.ndarray | None = None,
+        visible: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Per person: vote, activity, answers, accepted, momentum; and each thread's weight."""
+        """Per person: vote, activity, answers, accepted, momentum; and each thread's weight.
+
+        ``allowed`` (per thread) and ``visible`` (per contribution, see
+        ``contributions_visible``) limit what may count.
+        """
         scores = self.related.scores(query)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
@@ -136,9 +171,12 @@ class ExpertIndex:
             top = float(scores[best].max())
             if top > 0:
                 near[best] = np.clip(scores[best], 0, None) / top
-        visible = (
-            np.ones(len(self.c_thread), dtype=bool) if allowed is None else allowed[self.c_thread]
-        )
+        if visible is None:
+            visible = (
+                np.ones(len(self.c_thread), dtype=bool)
+                if allowed is None
+                else allowed[self.c_thread]
+            )
         is_answer = (self.c_kind == ANSWER) & visible
         columns = np.column_stack(
             [
@@ -162,17 +200,21 @@ class ExpertIndex:
         *,
         k: int = 10,
         allowed: np.ndarray | None = None,
+        visible: np.ndarray | None = None,
         candidates: np.ndarray | None = None,
         exclude: frozenset[int] = frozenset(),
     ) -> list[ExpertHit]:
         """The ``k`` people who most likely know, among ``candidates`` (a mask over people).
 
         Without a mask, a candidate is anyone who answered or told a story in
-        an allowed thread.
+        an allowed thread. Nothing outside ``allowed`` threads and ``visible``
+        contributions counts, nor shows in the explanation.
         """
-        features, near = self.features(query, allowed=allowed)
+        if visible is None and allowed is not None:
+            visible = allowed[self.c_thread]
+        features, near = self.features(query, allowed=allowed, visible=visible)
         if candidates is None:
-            candidates = self._contributors(allowed)
+            candidates = self._contributors(visible)
         ok = candidates & (features[:, 0] > 0)
         if exclude:
             wanted = np.array(sorted(exclude), dtype=np.int64)
@@ -183,7 +225,7 @@ class ExpertIndex:
         if len(found) > k:
             found = found[np.argpartition(-scores[found], k - 1)[:k]]
         order = sorted(found, key=lambda i: (-float(scores[i]), int(self.people[i])))
-        return [self._hit(int(i), float(scores[i]), near, query, allowed) for i in order]
+        return [self._hit(int(i), float(scores[i]), near, query, visible) for i in order]
 
     def rank_all(
         self, query: Query, *, allowed: np.ndarray | None = None
@@ -192,18 +234,18 @@ class ExpertIndex:
         features, _ = self.features(query, allowed=allowed)
         return self.people, self.scores(features)
 
-    def _contributors(self, allowed: np.ndarray | None) -> np.ndarray:
+    def _contributors(self, visible: np.ndarray | None) -> np.ndarray:
         gives = (self.c_kind == ANSWER) | (self.c_kind == STORY)
-        if allowed is not None:
-            gives &= allowed[self.c_thread]
+        if visible is not None:
+            gives &= visible
         return self._sum(gives.astype(np.float32)) > 0
 
     def _hit(
-        self, i: int, score: float, near: np.ndarray, query: Query, allowed: np.ndarray | None
+        self, i: int, score: float, near: np.ndarray, query: Query, visible: np.ndarray | None
     ) -> ExpertHit:
-        mine = np.flatnonzero(self.c_person == i)
-        if allowed is not None:
-            mine = mine[allowed[self.c_thread[mine]]]
+        mine = self._by_person[self._person_start[i] : self._person_start[i + 1]]
+        if visible is not None:
+            mine = mine[visible[mine]]
         close = mine[near[self.c_thread[mine]] > 0]
         answered = int(np.sum(self.c_kind[close] == ANSWER))
         accepted = int(np.sum(self.c_accepted[close]))

@@ -1,0 +1,402 @@
+"""Which indexed threads a viewer may read, and which may speak for a person: exact and cheap.
+
+The permission funnel (``Thread.objects.visible_to``) is a query over every
+thread of a community: far too slow to run on each keystroke of a large one.
+What it decides depends on two things only:
+
+- the state of the community's content: the community's visibility, each
+  circle's tier and rule, and which threads sit in a circle or are hidden by
+  moderation (``VisibilityState``). Database triggers (installed after every
+  migration, see ``triggers_install``) write a fresh random token into
+  ``VisibilityClock`` whenever any of it changes, on any channel: services,
+  ``QuerySet.update``, the admin, another process. Each query reads the token
+  (one indexed row) and reuses the state only while it is unchanged;
+- the viewer's class (``Viewer``): active member or not, steward or not,
+  superuser or not, and the set of the community's circles they belong to.
+  It is read afresh on every query (two indexed lookups), so joining or
+  leaving a circle or the community shows at once.
+
+Masks are computed from those two with numpy and kept per (index, token,
+class), so every member with the same circles shares one. The rule below is
+the funnel's own, and ``tests/test_visibility.py`` checks it against the
+funnel for every kind of viewer.
+
+Two masks:
+
+- ``READ``: what the funnel lets the viewer read (lived before). A thread hidden
+  by moderation stays readable to stewards and to its author.
+- ``EVIDENCE``: what may speak for a person in "who knows". Hidden content
+  never counts, for anyone; and a thread in a circle under the Chatham House
+  rule is left out for viewers outside that circle, since a suggestion would
+  attribute what was said in it to a person.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Q
+
+from practica.communities.models import (
+    CLOSED_TIERS,
+    Circle,
+    CircleMembership,
+    CircleTier,
+    Community,
+    Membership,
+    MembershipStatus,
+    Role,
+    Visibility,
+)
+from practica.communities.selectors import AnyUser
+from practica.exchange.models import Reply, Thread
+from practica.weaving.index import CommunityIndexes
+from practica.weaving.models import VisibilityClock
+
+READ = "read"
+EVIDENCE = "evidence"
+NO_CIRCLE = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """What the funnel asks of a person, for one community."""
+
+    user_id: int | None
+    superuser: bool = False
+    member: bool = False
+    steward: bool = False
+    circles: frozenset[int] = frozenset()
+
+    @property
+    def klass(self) -> tuple[object, ...]:
+        """Everything the shared masks depend on (not who the person is)."""
+        return (self.superuser, self.member, self.steward, tuple(sorted(self.circles)))
+
+
+def viewer_of(user: AnyUser, community: Community) -> Viewer:
+    if user is None or not user.is_authenticated:
+        return Viewer(user_id=None)
+    if user.is_superuser:
+        return Viewer(user_id=user.pk, superuser=True)
+    membership = (
+        Membership.objects.filter(user=user, community=community)
+        .values_list("status", "role")
+        .first()
+    )
+    active = membership is not None and membership[0] == MembershipStatus.ACTIVE
+    circles = CircleMembership.objects.filter(user=user, circle__community=community)
+    return Viewer(
+        user_id=user.pk,
+        member=active,
+        steward=active and membership is not None and membership[1] == Role.STEWARD,
+        circles=frozenset(circles.values_list("circle_id", flat=True)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class VisibilityState:
+    """A community's visibility, per indexed thread (positions of the index)."""
+
+    public: bool
+    circle: np.ndarray  # circle id, or NO_CIRCLE
+    hidden: np.ndarray  # hidden by moderation
+    author: np.ndarray  # author id (NO_CIRCLE when unknown); read for hidden threads
+    tiers: dict[int, str]
+    chatham: frozenset[int]
+    hidden_replies: np.ndarray  # sorted ids of replies hidden by moderation
+
+
+def clock_token(community_id: int) -> int:
+    """The community's current visibility token (0 until something changed)."""
+    found = (
+        VisibilityClock.objects.filter(community_id=community_id)
+        .values_list("token", flat=True)
+        .first()
+    )
+    return int(found or 0)
+
+
+def state_read(indexes: CommunityIndexes, community: Community) -> VisibilityState:
+    """Read what the funnel depends on: only threads in a circle or hidden, and circles."""
+    position = indexes.related.position
+    n = len(indexes.related.keys)
+    circle = np.full(n, NO_CIRCLE, dtype=np.int64)
+    hidden = np.zeros(n, dtype=bool)
+    author = np.full(n, NO_CIRCLE, dtype=np.int64)
+    rows = (
+        Thread.objects.filter(community=community)
+        .filter(Q(circle__isnull=False) | Q(hidden_at__isnull=False))
+        .order_by()
+        .values_list("pk", "circle_id", "hidden_at", "author_id")
+    )
+    for pk, circle_id, hidden_at, author_id in rows:
+        at = position.get(pk)
+        if at is None:
+            continue
+        if circle_id is not None:
+            circle[at] = circle_id
+        if hidden_at is not None:
+            hidden[at] = True
+            author[at] = author_id if author_id is not None else NO_CIRCLE
+    circles = list(
+        Circle.objects.filter(community=community).values_list("pk", "tier", "chatham_house")
+    )
+    replies = Reply.objects.filter(thread__community=community, hidden_at__isnull=False)
+    public = (
+        Community.objects.filter(pk=community.pk).values_list("visibility", flat=True).first()
+        == Visibility.PUBLIC
+    )
+    return VisibilityState(
+        public=public,
+        circle=circle,
+        hidden=hidden,
+        author=author,
+        tiers={pk: tier for pk, tier, _ in circles},
+        chatham=frozenset(pk for pk, _, chatham in circles if chatham),
+        hidden_replies=np.sort(
+            np.fromiter(replies.order_by().values_list("pk", flat=True), dtype=np.int64)
+        ),
+    )
+
+
+def _readable(state: VisibilityState, viewer: Viewer) -> np.ndarray:
+    """The community and circle rules of the funnel (hidden threads aside)."""
+    n = len(state.circle)
+    if not (state.public or viewer.member or viewer.superuser):
+        return np.zeros(n, dtype=bool)
+    if viewer.superuser:
+        return np.ones(n, dtype=bool)
+    entered = [
+        pk
+        for pk, tier in state.tiers.items()
+        if tier == CircleTier.OPEN
+        or (tier == CircleTier.MEMBERS and viewer.member)
+        or (tier in CLOSED_TIERS and viewer.member and pk in viewer.circles)
+    ]
+    return (state.circle == NO_CIRCLE) | _isin(state.circle, entered)
+
+
+def mask_compute(state: VisibilityState, viewer: Viewer, purpose: str) -> np.ndarray:
+    """The funnel's rule over the state, for a class of viewers (see the module's docstring)."""
+    readable = _readable(state, viewer)
+    if purpose == EVIDENCE:
+        unnamed = [pk for pk in state.chatham if pk not in viewer.circles]
+        return readable & ~state.hidden & ~_isin(state.circle, unnamed)
+    if viewer.superuser or viewer.steward:
+        return readable
+    return readable & ~state.hidden
+
+
+def _isin(values: np.ndarray, wanted: list[int]) -> np.ndarray:
+    if not wanted:
+        return np.zeros(len(values), dtype=bool)
+    return np.isin(values, np.array(wanted, dtype=np.int64))
+
+
+# The caches ------------------------------------------------------------------------------
+
+_states: OrderedDict[tuple[int, int, int], VisibilityState] = OrderedDict()
+_masks: OrderedDict[tuple[object, ...], np.ndarray] = OrderedDict()
+_lock = threading.Lock()
+MAX_STATES = 32
+MAX_MASKS = 512
+
+
+def forget() -> None:
+    with _lock:
+        _states.clear()
+        _masks.clear()
+
+
+def _remember(cache: OrderedDict[Any, Any], key: object, value: object, limit: int) -> None:
+    with _lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > limit:
+            cache.popitem(last=False)
+
+
+def _state(indexes: CommunityIndexes, community: Community, token: int) -> VisibilityState:
+    key = (community.pk, indexes.version, token)
+    with _lock:
+        found = _states.get(key)
+    if found is None:
+        found = state_read(indexes, community)
+        _remember(_states, key, found, MAX_STATES)
+    return found
+
+
+def visibility_for(
+    indexes: CommunityIndexes, user: AnyUser, community: Community, purpose: str
+) -> tuple[np.ndarray, VisibilityState, tuple[object, ...]]:
+    """The viewer's mask over the index (read-only), the state, and the mask's cache key.
+
+    The token is read before the state, so a state is never older than its key.
+    """
+    viewer = viewer_of(user, community)
+    token = clock_token(community.pk)
+    key = (community.pk, indexes.version, token, purpose, viewer.klass)
+    state = _state(indexes, community, token)
+    with _lock:
+        mask = _masks.get(key)
+    if mask is None:
+        mask = mask_compute(state, viewer, purpose)
+        mask.flags.writeable = False
+        _remember(_masks, key, mask, MAX_MASKS)
+    if purpose == READ and viewer.user_id is not None and not (viewer.superuser or viewer.steward):
+        # Their own hidden threads stay readable to authors (where the circle lets them in).
+        own = state.hidden & (state.author == viewer.user_id)
+        if own.any():
+            mask = mask | (own & _readable(state, viewer))
+    return mask, state, key
+
+
+def readable_mask(indexes: CommunityIndexes, user: AnyUser, community: Community) -> np.ndarray:
+    """Per indexed thread: may this person read it (the funnel's answer)."""
+    return visibility_for(indexes, user, community, READ)[0]
+
+
+def evidence_masks(
+    indexes: CommunityIndexes, user: AnyUser, community: Community
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per indexed thread, and per contribution of the experts index: may it speak for a
+    person in what this viewer is shown. Hidden replies never do."""
+    threads, state, key = visibility_for(indexes, user, community, EVIDENCE)
+    key = (*key, "contributions")
+    with _lock:
+        found = _masks.get(key)
+    if found is None:
+        found = indexes.experts.contributions_visible(threads, state.hidden_replies)
+        found.flags.writeable = False
+        _remember(_masks, key, found, MAX_MASKS)
+    return threads, found
+
+
+# The triggers that keep the clock --------------------------------------------------------
+
+_THREAD_CHANGED = (
+    "OLD.circle_id IS NOT NEW.circle_id OR OLD.hidden_at IS NOT NEW.hidden_at "
+    "OR OLD.community_id IS NOT NEW.community_id OR OLD.author_id IS NOT NEW.author_id"
+)
+_REPLY_CHANGED = (
+    "OLD.hidden_at IS NOT NEW.hidden_at OR OLD.thread_id IS NOT NEW.thread_id "
+    "OR OLD.author_id IS NOT NEW.author_id"
+)
+_CIRCLE_CHANGED = (
+    "OLD.tier IS NOT NEW.tier OR OLD.chatham_house IS NOT NEW.chatham_house "
+    "OR OLD.community_id IS NOT NEW.community_id"
+)
+_COMMUNITY_CHANGED = "OLD.visibility IS NOT NEW.visibility"
+CLOCK = "weaving_visibilityclock"
+_SQLITE_NAMES = (
+    "weaving_vis_thread_update", "weaving_vis_thread_delete", "weaving_vis_reply_update",
+    "weaving_vis_reply_delete", "weaving_vis_circle_update", "weaving_vis_circle_delete",
+    "weaving_vis_community_update",
+)  # fmt: skip
+
+
+def _sqlite_bump(community: str) -> str:
+    return (
+        f"INSERT OR IGNORE INTO {CLOCK} (community_id, token) VALUES ({community}, 0); "
+        f"UPDATE {CLOCK} SET token = abs(random()) WHERE community_id = {community};"
+    )
+
+
+def _sqlite_triggers() -> list[str]:
+    thread_of = "(SELECT community_id FROM exchange_thread WHERE id = {}.thread_id)"
+    return [
+        f"CREATE TRIGGER weaving_vis_thread_update AFTER UPDATE ON exchange_thread "
+        f"WHEN {_THREAD_CHANGED} BEGIN {_sqlite_bump('OLD.community_id')} "
+        f"{_sqlite_bump('NEW.community_id')} END",
+        f"CREATE TRIGGER weaving_vis_thread_delete AFTER DELETE ON exchange_thread "
+        f"BEGIN {_sqlite_bump('OLD.community_id')} END",
+        f"CREATE TRIGGER weaving_vis_reply_update AFTER UPDATE ON exchange_reply "
+        f"WHEN {_REPLY_CHANGED} BEGIN {_sqlite_bump(thread_of.format('OLD'))} "
+        f"{_sqlite_bump(thread_of.format('NEW'))} END",
+        f"CREATE TRIGGER weaving_vis_reply_delete AFTER DELETE ON exchange_reply "
+        f"BEGIN {_sqlite_bump(thread_of.format('OLD'))} END",
+        f"CREATE TRIGGER weaving_vis_circle_update AFTER UPDATE ON communities_circle "
+        f"WHEN {_CIRCLE_CHANGED} BEGIN {_sqlite_bump('OLD.community_id')} "
+        f"{_sqlite_bump('NEW.community_id')} END",
+        f"CREATE TRIGGER weaving_vis_circle_delete AFTER DELETE ON communities_circle "
+        f"BEGIN {_sqlite_bump('OLD.community_id')} END",
+        f"CREATE TRIGGER weaving_vis_community_update AFTER UPDATE ON communities_community "
+        f"WHEN {_COMMUNITY_CHANGED} BEGIN {_sqlite_bump('NEW.id')} END",
+    ]
+
+
+def _pg_statements() -> list[str]:
+    distinct = {
+        name: cond.replace("IS NOT", "IS DISTINCT FROM")
+        for name, cond in (
+            ("thread", _THREAD_CHANGED), ("reply", _REPLY_CHANGED),
+            ("circle", _CIRCLE_CHANGED), ("community", _COMMUNITY_CHANGED),
+        )
+    }  # fmt: skip
+    community_of = {
+        "thread": ("OLD.community_id", "NEW.community_id"),
+        "reply": (
+            "(SELECT community_id FROM exchange_thread WHERE id = OLD.thread_id)",
+            "(SELECT community_id FROM exchange_thread WHERE id = NEW.thread_id)",
+        ),
+        "circle": ("OLD.community_id", "NEW.community_id"),
+        "community": ("OLD.id", "NEW.id"),
+    }
+    tables = {
+        "thread": "exchange_thread", "reply": "exchange_reply",
+        "circle": "communities_circle", "community": "communities_community",
+    }  # fmt: skip
+    statements = [
+        f"""CREATE OR REPLACE FUNCTION weaving_visibility_bump(cid bigint) RETURNS void AS $$
+        BEGIN
+          IF cid IS NOT NULL THEN
+            INSERT INTO {CLOCK} (community_id, token)
+            VALUES (cid, floor(random() * 9e18)::bigint)
+            ON CONFLICT (community_id) DO UPDATE SET token = EXCLUDED.token;
+          END IF;
+        END $$ LANGUAGE plpgsql"""
+    ]
+    for name, table in tables.items():
+        old, new = community_of[name]
+        on_delete = (
+            f"PERFORM weaving_visibility_bump({old}); RETURN OLD;"
+            if name != "community"
+            else "RETURN OLD;"
+        )
+        statements += [
+            f"""CREATE OR REPLACE FUNCTION weaving_vis_{name}() RETURNS trigger AS $$
+            BEGIN
+              IF TG_OP = 'DELETE' THEN {on_delete} END IF;
+              IF {distinct[name]} THEN
+                PERFORM weaving_visibility_bump({old});
+                PERFORM weaving_visibility_bump({new});
+              END IF;
+              RETURN NEW;
+            END $$ LANGUAGE plpgsql""",
+            f"DROP TRIGGER IF EXISTS weaving_vis_{name} ON {table}",
+            f"CREATE TRIGGER weaving_vis_{name} AFTER UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION weaving_vis_{name}()",
+        ]
+    return statements
+
+
+def triggers_install(using: BaseDatabaseWrapper | None = None) -> None:
+    """(Re)create the triggers; idempotent. Runs after every migration, since rebuilding a
+    table (SQLite's way of altering one) drops the triggers on it."""
+    db = using or connection
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            for statement in _pg_statements():
+                cursor.execute(statement)
+            return
+        for name in _SQLITE_NAMES:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        for statement in _sqlite_triggers():
+            cursor.execute(statement)
