@@ -33,6 +33,8 @@ from practica.ledger.models import Verb
 from practica.ledger.services import EventSpec, events_record_bulk
 
 BATCH = 5_000
+#: Parameters in one statement: within both SQLite's (32,766) and PostgreSQL's (65,535) limits.
+PARAMETERS = 30_000
 SOURCE = "synthetic"
 PERSPECTIVE_FIELDS = ("sector", "discipline", "region", "role_in_practice")
 
@@ -122,11 +124,23 @@ def _insert(model: type[models.Model], n: int, columns: dict[str, Column | Any])
         else:
             values.append(itertools.repeat(given, n))
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+    insert = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
     rows = zip(*values, strict=False)
     with connection.cursor() as cursor:
-        while batch := list(itertools.islice(rows, BATCH)):
-            cursor.executemany(sql, batch)
+        if connection.vendor == "sqlite":
+            # SQLite reuses one prepared statement across executemany's rows.
+            while batch := list(itertools.islice(rows, BATCH)):
+                cursor.executemany(insert + one, batch)
+            return
+        # PostgreSQL: many rows per statement. Each statement fires the search index's
+        # statement-level triggers once, so one row per statement cost a trigger call per row.
+        per_statement = max(1, min(BATCH, PARAMETERS // len(names)))
+        while batch := list(itertools.islice(rows, per_statement)):
+            cursor.execute(
+                insert + ", ".join([one] * len(batch)),
+                [value for row in batch for value in row],
+            )
 
 
 _MISSING = object()
@@ -290,6 +304,17 @@ def _accept(s: Synthetic, ids: _Ids) -> None:
     )
     table = connection.ops.quote_name(Thread._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement per batch rather than one per thread.
+            for start in range(0, len(pairs), BATCH):
+                batch = pairs[start : start + BATCH]
+                cursor.execute(
+                    f"UPDATE {table} AS t SET accepted_reply_id = v.reply "
+                    f"FROM (VALUES {', '.join(['(%s::bigint, %s::bigint)'] * len(batch))}) "
+                    "AS v(reply, thread) WHERE t.id = v.thread",
+                    [value for pair in batch for value in pair],
+                )
+            return
         for start in range(0, len(pairs), BATCH):
             cursor.executemany(
                 f"UPDATE {table} SET accepted_reply_id = %s WHERE id = %s",

@@ -55,6 +55,8 @@ class CompassState(models.Model):
     last_reply_id = models.BigIntegerField(default=0)
     thread_count = models.BigIntegerField(default=0)
     reply_count = models.BigIntegerField(default=0)
+    #: Digest of the other apps' compass signals (see ``practica.compass.watermark``).
+    signals = models.CharField(max_length=64, blank=True, default="")
     #: The rules (and result format) the stored months were computed under.
     fingerprint = models.CharField(max_length=40, blank=True, default="")
     updated_at = models.DateTimeField(default=timezone.now)
@@ -102,6 +104,7 @@ class CompassSnapshot(models.Model):
     last_reply_id = models.BigIntegerField(default=0)
     thread_count = models.BigIntegerField(default=0)
     reply_count = models.BigIntegerField(default=0)
+    signals = models.CharField(max_length=64, blank=True, default="")
     result = models.JSONField()
 
     class Meta:

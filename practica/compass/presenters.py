@@ -63,11 +63,25 @@ def journey(c: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _person(c: dict[str, Any], pk: int) -> dict[str, Any]:
+#: Stands for the username in a reversed profile URL, so the URL is reversed once per page.
+_USERNAME = "__username__"
+
+
+def _profile_pattern() -> str:
+    return reverse("people:profile", args=[_USERNAME])
+
+
+def _name(c: dict[str, Any], pk: int) -> str:
+    found = c.get("names", {}).get("people", {}).get(str(pk))
+    return str(found["name"]) if found else f"person {pk}"
+
+
+def _person(c: dict[str, Any], pk: int, pattern: str | None = None) -> dict[str, Any]:
     found = c.get("names", {}).get("people", {}).get(str(pk))
     if not found:
         return {"name": f"person {pk}", "url": None}
-    return {"name": found["name"], "url": reverse("people:profile", args=[found["username"]])}
+    url = (pattern or _profile_pattern()).replace(_USERNAME, found["username"])
+    return {"name": found["name"], "url": url}
 
 
 def next_steps(c: dict[str, Any], slug: str) -> list[dict[str, Any]]:
@@ -125,10 +139,11 @@ def next_steps(c: dict[str, Any], slug: str) -> list[dict[str, Any]]:
 
 def roster(c: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     rows = c.get("roster", [])
+    pattern = _profile_pattern()
     shown_rows = [
         {
             **row,
-            **_person(c, row["person"]),
+            **_person(c, row["person"], pattern),
             "role_label": ROLE_LABELS.get(row["role"], row["role"]),
         }
         for row in rows[:ROSTER_SHOWN]
@@ -146,33 +161,31 @@ def chart_data(c: dict[str, Any]) -> dict[str, Any]:
 
 
 def map_data(c: dict[str, Any]) -> dict[str, Any]:
-    """The network map: nodes with names and role labels (person-level: stewards only)."""
+    """The network map, as compact as the drawing allows (person-level: stewards only).
+
+    Nodes stay rows of values under ``fields`` (as stored), each with the person's
+    name appended; role labels are sent once, not once per node.
+    """
     network = c.get("map", {})
-    fields = network.get("node_fields", [])
-    nodes = []
-    for values in network.get("nodes", []):
-        node = dict(zip(fields, values, strict=True))
-        node["name"] = _person(c, node["person"])["name"]
-        node["role_label"] = ROLE_LABELS.get(node["role"], node["role"])
-        nodes.append(node)
+    fields = [*network.get("node_fields", []), "name"]
+    at = {name: i for i, name in enumerate(fields)}
+    nodes = [[*values, _name(c, values[at["person"]])] for values in network.get("nodes", [])]
     # Isolates have no edge to place them by: a row under the graph, so they are seen.
     isolates = network.get("isolates", [])[:ISOLATES_SHOWN]
     for k, person in enumerate(isolates):
-        nodes.append(
-            {
-                "person": person,
-                "x": (k + 0.5) / max(len(isolates), 1),
-                "y": 1.12,
-                "cluster": None,
-                "role": "isolate",
-                "connections": 0,
-                "newcomer": False,
-                "name": _person(c, person)["name"],
-                "role_label": ROLE_LABELS["isolate"],
-            }
-        )
+        node: list[Any] = [None] * len(fields)
+        node[at["person"]] = person
+        node[at["x"]] = round((k + 0.5) / max(len(isolates), 1), 4)
+        node[at["y"]] = 1.12
+        node[at["role"]] = "isolate"
+        node[at["connections"]] = 0
+        node[at["newcomer"]] = False
+        node[at["name"]] = _name(c, person)
+        nodes.append(node)
     return {
+        "fields": fields,
         "nodes": nodes,
+        "roles": ROLE_LABELS,
         "edges": network.get("edges", []),
         "shown": network.get("shown", 0),
         "total": network.get("total", 0),

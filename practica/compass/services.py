@@ -23,17 +23,11 @@ from practica.communities.selectors import is_steward
 from practica.compass.adapter import load_activity
 from practica.compass.analysis.activity import Window, to_seconds
 from practica.compass.analysis.compute import Options, run
-from practica.compass.analysis.registry import providers
 from practica.compass.analysis.rules import ARCHETYPE_LABELS, ASPIRATION_ARCHETYPE
 from practica.compass.analysis.rules import fingerprint as rules_fingerprint
 from practica.compass.models import CompassMonth, CompassSettings, CompassSnapshot, CompassState
-from practica.compass.selectors import (
-    Watermark,
-    settings_for,
-    snapshot_for,
-    watermark_of,
-    watermark_read,
-)
+from practica.compass.selectors import settings_for, snapshot_for
+from practica.compass.watermark import Watermark, signals_load, watermark_of, watermark_read
 from practica.core.errors import InvalidInput, NotAllowed
 from practica.exchange.models import Reply, Thread
 from practica.ledger.models import LedgerEvent
@@ -115,7 +109,9 @@ def compass_refresh(
         raise NotAllowed("only a steward can recompute the compass")
     _check_window(since, until)
     started = time.perf_counter()
-    mark = watermark_read(community=community)
+    # The other apps' signals are read once: for the watermark, and to compute with.
+    extra = signals_load(community.pk)
+    mark = watermark_read(community=community, signals=extra)
     options = Options(seed=seed, unanswered_days=settings_for(community).unanswered_days)
     latest = snapshot_for(community=community, since=since, until=until)
     if (
@@ -126,12 +122,14 @@ def compass_refresh(
         and latest.result.get("fingerprint") == _fingerprint()
     ):
         return Refresh(latest, computed=False, seconds=time.perf_counter() - started)
+    watermark_seconds = time.perf_counter() - started
     state = CompassState.objects.filter(community=community).first()
     stored = {m.month: m.row for m in CompassMonth.objects.filter(community=community)}
     same_rules = state is not None and state.fingerprint == _fingerprint()
     earliest = None if force or not same_rules else _earliest_change(community, state, mark)
+    reading = time.perf_counter()
     activity = load_activity(community.pk)
-    extra = {p.key: p.load(community.pk) for p in providers() if p.load is not None}
+    read_seconds = time.perf_counter() - reading
     outcome = run(
         activity,
         Window(to_seconds(since), to_seconds(until)),
@@ -140,10 +138,17 @@ def compass_refresh(
         stored_months=stored,
         earliest_change=earliest,
     )
+    finishing = time.perf_counter()
     result = _finish(community, outcome.result, options, mark)
     seconds = time.perf_counter() - started
     result["duration_seconds"] = round(seconds, 3)
-    result["timings"] = {k: round(v, 4) for k, v in outcome.timings.items()}
+    timings = {
+        "watermark": watermark_seconds,
+        "read_activity": read_seconds,
+        **outcome.timings,
+        "names": time.perf_counter() - finishing,
+    }
+    result["timings"] = {k: round(v, 4) for k, v in timings.items()}
     snapshot = _store(community, since, until, seed, mark, result, outcome.months, stored)
     seconds = time.perf_counter() - started
     snapshot.duration_seconds = seconds
@@ -203,10 +208,7 @@ def _finish(
         "options": asdict(options),
         "format": FORMAT,
         "fingerprint": _fingerprint(),
-        "watermark": {
-            **asdict(mark),
-            "last_event_at": mark.last_event_at.isoformat() if mark.last_event_at else None,
-        },
+        "watermark": mark.as_json(),
         "names": {"people": _people_names(people), "threads": _thread_titles(threads)},
     }
 

@@ -20,10 +20,10 @@ from practica.compass.selectors import (
     CompassAccess,
     compass_access,
     compass_as_seen,
-    is_up_to_date,
     snapshot_for,
 )
 from practica.compass.services import compass_refresh, compass_settings_update
+from practica.compass.watermark import is_up_to_date
 from practica.core.errors import NotAllowed, NotFound, PracticaError
 from practica.core.web import domain_errors, form_error, sentence
 

@@ -14,8 +14,8 @@ from practica.compass.analysis.registry import (
 )
 from practica.compass.generate import community_generate
 from practica.compass.models import CompassMonth, CompassSnapshot, CompassState
-from practica.compass.selectors import is_up_to_date
 from practica.compass.services import compass_refresh, compass_settings_update
+from practica.compass.watermark import is_up_to_date
 from practica.core.errors import InvalidInput, NotAllowed
 from practica.exchange.services import reply_create, thread_create
 

@@ -107,7 +107,14 @@ import { expressionInterpreter } from "../learning/vendor/vega-interpreter/vega-
     var Graph = window.graphology.Graph || window.graphology;
     var graph = new Graph({ type: "undirected", multi: false });
     var tip = document.getElementById("compass-map-tip");
-    data.nodes.forEach(function (n, i) {
+    // Nodes come as rows of values under data.fields (compact); make them objects here.
+    var people = data.nodes.map(function (values) {
+      var n = {};
+      data.fields.forEach(function (field, k) { n[field] = values[k]; });
+      n.role_label = data.roles[n.role] || n.role;
+      return n;
+    });
+    people.forEach(function (n, i) {
       var broker = n.role === "broker";
       graph.addNode(String(i), {
         x: n.x, y: 1 - n.y,

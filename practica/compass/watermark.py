@@ -1,0 +1,139 @@
+"""The watermark: how far into a community's history a stored compass reaches.
+
+Threads, replies and ledger events only get new, larger ids, so the largest id of
+each (and the counts, which drop only when something is deleted) say whether
+anything was added or removed since a snapshot, and what is new. The sections that
+other apps add (learning, pulse surveys, confidential circles) read their own
+tables through their providers' ``load`` functions; ``signals`` is a digest of
+what those functions return, so a new observation, a decision, a survey closed
+with enough answers (anything those sections would show differently) moves the
+watermark too, and the compass is computed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, is_dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Max
+
+from practica.communities.models import Community
+from practica.compass.analysis.registry import providers
+from practica.compass.models import CompassSnapshot, CompassState
+from practica.exchange.models import Reply, Thread
+from practica.ledger.models import LedgerEvent
+
+
+@dataclass(frozen=True)
+class Watermark:
+    last_event_id: int = 0
+    last_event_at: datetime | None = None
+    last_thread_id: int = 0
+    last_reply_id: int = 0
+    thread_count: int = 0
+    reply_count: int = 0
+    #: Digest of the other apps' compass signals (``signals_digest``).
+    signals: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "last_event_at": self.last_event_at.isoformat() if self.last_event_at else None,
+        }
+
+
+def signals_load(community_id: int) -> dict[str, Any]:
+    """What every provider with a ``load`` function reads for this community, by key."""
+    return {p.key: p.load(community_id) for p in providers() if p.load is not None}
+
+
+def signals_digest(signals: Mapping[str, Any]) -> str:
+    """A short, stable digest of the providers' data: equal data, equal digest."""
+    digest = hashlib.blake2b(digest_size=16)
+    _feed(digest, dict(signals))
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, value: Any) -> None:
+    """Write a canonical form of ``value`` into ``digest`` (types, shapes and contents)."""
+    if isinstance(value, np.ndarray):
+        digest.update(f"nd{value.dtype.str}{value.shape}".encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    elif is_dataclass(value) and not isinstance(value, type):
+        digest.update(f"dc{type(value).__qualname__}(".encode())
+        for f in fields(value):
+            digest.update(f.name.encode() + b"=")
+            _feed(digest, getattr(value, f.name))
+        digest.update(b")")
+    elif isinstance(value, Mapping):
+        digest.update(b"{")
+        for key in sorted(value, key=repr):
+            _feed(digest, key)
+            digest.update(b":")
+            _feed(digest, value[key])
+        digest.update(b"}")
+    elif isinstance(value, list | tuple):  # named tuples too
+        digest.update(f"{type(value).__qualname__}[".encode())
+        for item in value:
+            _feed(digest, item)
+            digest.update(b",")
+        digest.update(b"]")
+    elif isinstance(value, set | frozenset):
+        _feed(digest, sorted(value, key=repr))
+    elif isinstance(value, datetime | date):
+        digest.update(f"t{value.isoformat()}".encode())
+    elif value is None or isinstance(value, bool | int | float | str | bytes | np.generic):
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+    else:
+        # Any other object: its attributes, when it has them, else its representation.
+        attributes = getattr(value, "__dict__", None)
+        digest.update(f"o{type(value).__qualname__}".encode())
+        _feed(digest, attributes if isinstance(attributes, dict) else repr(value))
+
+
+def watermark_read(*, community: Community, signals: Mapping[str, Any] | None = None) -> Watermark:
+    """The watermark now. ``signals``: the providers' data when the caller has loaded it
+    already (a refresh does, to compute with it), so it is not read twice."""
+    events = LedgerEvent.objects.filter(community=community)
+    last_event_id = events.aggregate(m=Max("pk"))["m"] or 0
+    last_event_at = (
+        events.filter(pk=last_event_id).values_list("occurred_at", flat=True).first()
+        if last_event_id
+        else None
+    )
+    threads = Thread.objects.filter(community=community).aggregate(m=Max("pk"), n=Count("pk"))
+    # One pass over the community's replies for both figures.
+    replies = Reply.objects.filter(thread__community=community).aggregate(
+        m=Max("pk"), n=Count("pk")
+    )
+    return Watermark(
+        last_event_id=last_event_id,
+        last_event_at=last_event_at,
+        last_thread_id=threads["m"] or 0,
+        last_reply_id=replies["m"] or 0,
+        thread_count=threads["n"],
+        reply_count=replies["n"],
+        signals=signals_digest(signals_load(community.pk) if signals is None else signals),
+    )
+
+
+def watermark_of(stored: CompassSnapshot | CompassState) -> Watermark:
+    return Watermark(
+        last_event_id=stored.last_event_id,
+        last_event_at=stored.last_event_at,
+        last_thread_id=stored.last_thread_id,
+        last_reply_id=stored.last_reply_id,
+        thread_count=stored.thread_count,
+        reply_count=stored.reply_count,
+        signals=stored.signals,
+    )
+
+
+def is_up_to_date(*, snapshot: CompassSnapshot) -> bool:
+    """Whether nothing was added to (or removed from) the community since the snapshot,
+    and the other apps' signals read the same."""
+    return watermark_of(snapshot) == watermark_read(community=snapshot.community)
