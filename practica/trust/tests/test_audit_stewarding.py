@@ -191,3 +191,38 @@ def test_members_page_turns_down_a_request(client, people):
     answer = client.post(reverse("communities:member_reject", args=["stewards", "carol"]))
     assert answer.status_code in (403, 404)
     assert AuditEntry.objects.filter(action=AuditAction.REJECT).count() == 1
+
+
+def test_a_steward_takes_someone_out_of_a_circle_from_its_page(client, people):
+    circle = circle_create(
+        community=people.community, actor=people.steward, name="Night", slug="night", tier="private"
+    )
+    circle_invite(circle=circle, actor=people.steward, user=people.newcomer)
+    client.force_login(people.steward)
+    page = client.get(reverse("circles:detail", args=["growers", "night"])).content.decode()
+    remove = reverse("circles:remove", args=["growers", "night", "carol"])
+    assert remove in page
+    assert reverse("circles:remove", args=["growers", "night", "alice"]) not in page  # not self
+    client.post(remove, {"note": "moved away"})
+    assert not CircleMembership.objects.filter(circle=circle, user=people.newcomer).exists()
+    audit = client.get(reverse("trust:audit", args=["growers"])).content.decode()
+    assert "removed from the circle" in audit and "“Night”" in audit and "moved away" in audit
+
+
+def test_the_audit_page_keeps_closed_circles_from_stewards_outside_them(client, people):
+    Membership.objects.filter(community=people.community, user=people.member).update(
+        role=Role.STEWARD
+    )
+    hush = circle_create(
+        community=people.community, actor=people.steward, name="Hush", slug="hush", tier="private"
+    )
+    circle_invite(circle=hush, actor=people.steward, user=people.newcomer)
+    agreement_publish(
+        community=people.community, actor=people.steward, body="Whisper.", circle=hush
+    )
+    client.force_login(people.member)
+    page = client.get(reverse("trust:audit", args=["growers"])).content.decode()
+    assert "Hush" not in page and "carol" not in page
+    client.force_login(people.steward)
+    page = client.get(reverse("trust:audit", args=["growers"])).content.decode()
+    assert "“Hush”: " in page and "version 1 of the circle Hush" in page
