@@ -91,7 +91,8 @@ def key(*parts: str) -> str:
     """The word to search for an object by, e.g. ``zkthreadopenprivatek``.
 
     Queries use the key, never the marker, so that a channel echoing the query back
-    (a search box, the API's ``query`` field) does not look like a disclosure.
+    (a search box, the API's ``query`` field) does not look like a disclosure. A
+    place's question and story share one key (``zkplace...k``): one search finds both.
     """
     return "zk" + "".join(parts) + "k"
 
@@ -254,7 +255,8 @@ def build_world() -> World:
                 author=author,
                 kind="question",
                 title=f"Question {marker('thread', slug, name)}",
-                body=f"What about {marker('thread', slug, name)} {key('thread', slug, name)}?",
+                body=f"What about {marker('thread', slug, name)} {key('place', slug, name)}?",
+                tags=[marker("tag", slug, name)],
                 circle=in_circle,
             )
             reply = reply_create(
@@ -267,7 +269,7 @@ def build_world() -> World:
                 author=author,
                 kind="story",
                 title=f"Story {marker('story', slug, name)}",
-                what_happened=f"So: {marker('story', slug, name)} {key('story', slug, name)}.",
+                what_happened=f"So: {marker('story', slug, name)} {key('place', slug, name)}.",
                 learned="Patience.",
                 circle=in_circle,
             )

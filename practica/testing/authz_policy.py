@@ -163,13 +163,16 @@ def content_notifications(subject: Subject, role: str) -> Verdict:
 
 
 def reply_experts(subject: Subject, role: str) -> Verdict:
+    """Who knows, asked with a reply's words: may it name the reply's author?"""
     if found := _no_operator(role):
         return found
-    if subject.owner == "moderated":
-        return Verdict(False, "hidden replies are out of the suggestions' index")
+    if subject.owner == "moderated" or subject.place == "hidden":
+        return Verdict(False, "hidden content never speaks for a person in who-knows")
     allowed, rule = reads(role, subject.community, subject.place)
-    if subject.place == "chatham" and allowed:
-        rule += " (who-knows judges from Chatham House threads: a documented known limit)"
+    if allowed and subject.place == "chatham" and role != "circle_member":
+        return Verdict(
+            False, "a Chatham House circle credits nobody in who-knows before those outside it"
+        )
     return Verdict(allowed, rule)
 
 
@@ -320,6 +323,7 @@ CELLS: dict[tuple[str, str], Rule] = {
     ("attribution", "page"): attribution,
     ("attribution", "api"): attribution,
     ("attribution", "search"): attribution,
+    ("attribution", "suggestions"): attribution,
     ("attribution", "feeds"): attribution,
     ("attribution", "exports"): attribution_export,
     ("survey result", "page"): survey,
@@ -375,9 +379,6 @@ NOT_APPLICABLE: dict[tuple[str, str], str] = {
     ("profile", "exports"): "a person's own download is the kind 'export'",
     ("profile", "compass"): "the compass's names are checked as 'compass detail'",
     ("profile", "notifications"): "no notification lists a profile",
-    ("attribution", "suggestions"): (
-        "who-knows judges from Chatham House threads: a documented known limit (docs/privacy.md)"
-    ),
     ("attribution", "compass"): "the compass's names are checked as 'compass detail'",
     ("attribution", "notifications"): "invitations name the inviter, who is not under the rule",
     ("survey result", "search"): "search covers threads and replies only",

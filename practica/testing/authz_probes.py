@@ -66,6 +66,9 @@ class Target:
     label: str
     needles: tuple[str, ...]
     probes: list[Probe] = field(default_factory=list)
+    #: The channels that carry this object, when not every applicable one does
+    #: (a tag travels with its thread on pages and the API only).
+    only: frozenset[str] | None = None
 
 
 class Fetcher:
@@ -338,7 +341,7 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
         out.append(circle)
 
     for kind, item in (("thread", thread), ("story", story)):
-        mark, query = marker(kind, slug, name), key(kind, slug, name)
+        mark, query = marker(kind, slug, name), key("place", slug, name)
         target = Target(Subject(kind, slug, name), f"{kind} {where} (#{item.pk})", (mark,))
         lists = [f"/c/{slug}/"]
         if place.circle is not None:
@@ -378,6 +381,25 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
 
     if name in WREN_PLACES:
         out += _profile(f, world, slug, name)
+
+    tag = marker("tag", slug, name)
+    tagged = Target(
+        Subject("thread", slug, name),
+        f"the tag of thread {where} (#{thread.pk})",
+        (tag,),
+        only=frozenset({"page", "api"}),
+    )
+    tagged.probes += _pages(
+        f, "page", f"/c/{slug}/t/{thread.pk}/", f"/c/{slug}/", f"/c/{slug}/people/{wren(slug)}/"
+    )
+    tagged.probes += _pages(f, "page", f"/c/{slug}/people/", absent_only=True)
+    tagged.probes += [
+        _api(f, f"/threads/{thread.pk}"),
+        _api(f, f"/communities/{slug}/threads", limit=100),
+    ]
+    if name not in WREN_PLACES:  # wren answered only there: their expertise is absent here
+        tagged.probes = [p for p in tagged.probes if "/people/" not in p.where]
+    out.append(tagged)
 
     answerer = {"chatham": "chatty", "confidential": "quill"}.get(name, "rowan")
     answer = Target(
@@ -447,14 +469,20 @@ def _attribution(f: Fetcher, slug: str, where: str, thread_id: int, story_id: in
         (CHATTY_NAME, "@chatty", '"chatty"', "/people/chatty/"),
     )
     named.probes += _pages(
-        f, "page", f"/c/{slug}/t/{thread_id}/", f"/c/{slug}/t/{story_id}/", f"/c/{slug}/"
+        f,
+        "page",
+        f"/c/{slug}/t/{thread_id}/",
+        f"/c/{slug}/t/{story_id}/",
+        f"/c/{slug}/",
+        f"/c/{slug}/circles/chatham-circle/",  # its member list: only inside the circle
     )
     named.probes += [
         _api(f, f"/threads/{thread_id}"),
         _api(f, f"/threads/{story_id}"),
         _api(f, f"/communities/{slug}/threads", limit=100),
     ]
-    named.probes += _search(f, slug, key("thread", slug, "chatham"))
+    named.probes += _search(f, slug, key("place", slug, "chatham"))
+    named.probes += _experts(f, slug, key("reply", slug, "chatham"), CHATTY_NAME, CHATTY_NAME)
     named.probes += [
         _feed(f, f"/c/{slug}/feed.atom"),
         _feed(f, f"/c/{slug}/t/{thread_id}/feed.atom"),
@@ -484,7 +512,14 @@ def _reply_probes(
     target.probes += _pages(f, "page", f"/c/{slug}/t/{thread_id}/")
     target.probes.append(_api(f, f"/threads/{thread_id}"))
     target.probes += _search(f, slug, query)
-    target.probes += [
+    target.probes += _experts(f, slug, query, answerer, mark)
+    target.probes.append(_feed(f, f"/c/{slug}/t/{thread_id}/feed.atom"))
+    target.probes.append(_exports(f, slug))
+
+
+def _experts(f: Fetcher, slug: str, query: str, answerer: str, mark: str) -> list[Probe]:
+    """Who knows, asked with a reply's own words: does it name the reply's author?"""
+    return [
         Probe(
             "suggestions",
             f"GET /c/{slug}/experts/?q={query} (needle: {answerer})",
@@ -499,8 +534,6 @@ def _reply_probes(
             scoped_api=True,
         ),
     ]
-    target.probes.append(_feed(f, f"/c/{slug}/t/{thread_id}/feed.atom"))
-    target.probes.append(_exports(f, slug))
 
 
 def _named(seen: Seen, name: str, mark: str) -> Seen:

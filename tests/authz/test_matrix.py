@@ -54,6 +54,8 @@ def run_channel(matrix: Matrix, tally: Tally, channel: str) -> None:
     leaks: list[str] = []
     misses: list[str] = []
     for target in matrix.targets:
+        if target.only is not None and channel not in target.only:
+            continue
         probes = [p for p in target.probes if p.channel == channel]
         for role in ALL_ROLES:
             verdict = expect(target.subject, role, channel)
