@@ -33,6 +33,52 @@ FORMER_PREFIX = "former-member-"
 _FORMER_RE = re.compile(rf"^{FORMER_PREFIX}(\d+)$")
 
 
+#: What a deletion does with every column that points at a person (the same keys as
+#: ``person_data.PERSON_LINKS``; a test fails when a new one is missing). "kept" rows point
+#: at the emptied person row, which shows as "former member #n".
+ON_DELETION: dict[str, str] = {
+    "accounts.AccessToken.user": "kept, revoked",
+    "communities.Community.created_by": "kept",
+    "communities.Membership.user": "deleted",
+    "communities.Circle.created_by": "kept",
+    "communities.CircleMembership.user": "deleted",
+    "communities.CircleMembership.invited_by": "kept (others' memberships)",
+    "communities.Agreement.created_by": "kept: the community's norms",
+    "communities.AgreementAcceptance.person": "deleted",
+    "exchange.Thread.author": "kept; on request deleted, or emptied when others replied",
+    "exchange.Reply.author": "kept; on request deleted, or emptied when others built on it",
+    "exchange.Revision.editor": "kept; on request the history of removed posts is deleted",
+    "exchange.Acknowledgement.person": "kept: others' figures count it",
+    "ledger.LedgerEvent.actor": "kept: the compass counts the same",
+    "ledger.LedgerEvent.target": "kept: the compass counts the same",
+    "weaving.Notification.recipient": "deleted",
+    "weaving.Notification.actor": "kept (others' notifications)",
+    "weaving.Introduction.introducer": "kept; on request the note is emptied",
+    "weaving.Introduction.person_a": "kept (the other person's introduction)",
+    "weaving.Introduction.person_b": "kept (the other person's introduction)",
+    "learning.Practice.created_by": "kept: the shared repertoire",
+    "learning.PracticeVersion.author": "kept: the shared repertoire",
+    "learning.Experiment.proposed_by": "kept: others joined it",
+    "learning.Cycle.decided_by": "kept",
+    "learning.Participant.person": "kept, organisation emptied; on request setting and scale",
+    "learning.Feedback.author": "kept; on request the body is emptied",
+    "learning.AgendaItem.raised_by": "kept: the community's agenda",
+    "trust.TrustLevel.person": "deleted",
+    "trust.TrustLevel.override_by": "kept (others' levels)",
+    "trust.Flag.reporter": "kept: the stewards' record",
+    "trust.Flag.author": "kept: the stewards' record",
+    "trust.Flag.resolved_by": "kept: the stewards' record",
+    "trust.Suspension.person": "deleted",
+    "trust.Suspension.created_by": "kept (others' suspensions)",
+    "trust.Suspension.lifted_by": "kept (others' suspensions)",
+    "trust.AuditEntry.actor": "kept: append-only; entries about them name the new username",
+    "trust.SignIn.user": "deleted",
+    "surveys.Survey.created_by": "kept",
+    "surveys.Response.person": "kept: results stay the same; on request the story is cleared",
+    "admin.LogEntry.user": "kept: the administrators' log",
+}
+
+
 @dataclass(frozen=True)
 class Erasure:
     """What a deletion did, for the confirmation page and the command's one line."""

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
-from practica.accounts.erasure import REMOVED
+from practica.accounts.erasure import ON_DELETION, REMOVED
 from practica.accounts.models import User
 from practica.accounts.person_data import PERSON_LINKS
 from practica.accounts.services import person_delete, person_export, token_create, user_create
@@ -71,6 +71,7 @@ def test_every_link_to_a_person_is_in_the_download_or_excluded_with_a_reason():
         if field.is_relation and not field.auto_created and field.related_model is person
     }
     assert found - set(PERSON_LINKS) == set(), "add these to accounts.person_data.PERSON_LINKS"
+    assert found - set(ON_DELETION) == set(), "add these to accounts.erasure.ON_DELETION"
     sections = set(person_export(user=user_create(username="nobody")).keys())
     for link, where in PERSON_LINKS.items():
         assert where in sections or (where.startswith("excluded: ") and len(where) > 30), link
