@@ -17,19 +17,33 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.db.models import QuerySet
 
 from practica.accounts.models import User
 from practica.accounts.services import token_create, user_create
-from practica.communities.models import Circle, CircleTier, Community, Membership, Role
+from practica.communities.models import (
+    Agreement,
+    Circle,
+    CircleTier,
+    Community,
+    Membership,
+    Role,
+)
 from practica.core.demo.seed import demo_seed
-from practica.exchange.models import Reply, Thread
+from practica.exchange.models import Reply, Thread, ThreadKind
+from practica.exchange.services import reply_create, thread_create
 from practica.learning.models import Experiment, Observation, Practice
+from practica.learning.services import experiment_join, experiment_propose, reflection_add
 from practica.surveys.models import Survey
 from practica.surveys.services import survey_close, survey_create, survey_open
+from practica.trust.services import content_hide
+from practica.weaving import index
+from practica.weaving.index import indexes_forget
 from practica.weaving.models import Notification
+from practica.weaving.selectors import masks_forget
 from practica.weaving.services import notification_create
 
 #: How many real objects of each kind the cases may name (the first ones, by id).
@@ -56,6 +70,13 @@ class FuzzWorld:
     tokens: dict[str, str | None]
     #: Real values of each path parameter, by the path prefix that gives the id its kind.
     values: dict[str, list[object]] = field(default_factory=dict)
+    #: Bodies naming real people and versions, by "METHOD path", for writes whose
+    #: success random text cannot reach (a username, the agreement's version).
+    bodies: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    #: Cases the steward sends first, by "METHOD path": ``Case`` keyword arguments for
+    #: writes that succeed only on one particular object (accepting an answer to
+    #: their own question).
+    steward_cases: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def path_values(self, path: str, name: str) -> list[object]:
         """Real values for the parameter ``name`` of the operation at ``path``."""
@@ -68,14 +89,14 @@ class FuzzWorld:
 
 
 def _ids(queryset: QuerySet[Any], *extra: QuerySet[Any]) -> list[object]:
-    """``PER_KIND`` ids spread over all, the first of each ``extra``, and a missing id."""
+    """``PER_KIND`` ids spread over all, the first two of each ``extra``, and a missing id."""
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     step = max(1, len(ids) // PER_KIND)
     chosen: list[object] = list(ids[::step][:PER_KIND])
     for more in extra:
-        first = more.order_by("pk").values_list("pk", flat=True).first()
-        if first is not None and first not in chosen:
-            chosen.append(first)
+        for pk in more.order_by("pk").values_list("pk", flat=True)[:2]:
+            if pk not in chosen:
+                chosen.append(pk)
     return [*chosen, MISSING_ID]
 
 
@@ -97,10 +118,18 @@ def no_connection_recycling() -> Iterator[None]:
 
 
 @pytest.fixture
-def fuzz_world(db: None, no_connection_recycling: None, settings: object) -> FuzzWorld:
+def fuzz_world(
+    db: None, no_connection_recycling: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FuzzWorld]:
     # The per-token rate limit is documented (429); the fuzz sends far more than
     # a person would, and counts on reaching the handlers.
-    settings.PRACTICA_API_RATE_PER_MINUTE = 1_000_000  # type: ignore[attr-defined]
+    settings.PRACTICA_API_RATE_PER_MINUTE = 1_000_000
+    # Weaving's indexes are cached per process by community id, and refreshed in
+    # the request's own thread: only it sees the test's transaction.
+    monkeypatch.setattr(index, "BACKGROUND", False)
+    indexes_forget()
+    masks_forget()
+    cache.clear()
     demo_seed()
     growers = Community.objects.get(slug="urban-growers")
     steward = User.objects.get(
@@ -147,19 +176,110 @@ def fuzz_world(db: None, no_connection_recycling: None, settings: object) -> Fuz
         MISSING_SLUG,
     ]
     hidden = [CircleTier.PRIVATE, CircleTier.CONFIDENTIAL]
-    return FuzzWorld(
+    # Things the steward can act on, so that those writes can succeed too: a
+    # reply to their own open question, someone else's story, hidden content.
+    others = Thread.objects.filter(community=growers).exclude(author=steward).order_by("pk")
+    asked = thread_create(
+        community=growers,
+        author=steward,
+        kind=ThreadKind.QUESTION,
+        title="Which cover crop after garlic?",
+        body="The bed is free from July.",
+    )
+    answer = reply_create(thread=asked, author=member.user, body="Buckwheat, sown at once.")
+    told = thread_create(
+        community=growers,
+        author=member.user,
+        kind=ThreadKind.STORY,
+        title="The hedge that fed the bees",
+        context="A bare fence.",
+        what_happened="We planted hawthorn.",
+        learned="Bees came back.",
+    )
+    shown = others.filter(hidden_at__isnull=True).exclude(circle__tier__in=hidden)
+    hidden_thread = shown.first()
+    assert hidden_thread is not None
+    content_hide(actor=steward, thread=hidden_thread, reply=None, note="fuzz")
+    hidden_reply = (
+        Reply.objects.filter(thread__in=shown.exclude(pk=hidden_thread.pk))
+        .exclude(author=steward)
+        .order_by("pk")
+        .first()
+    )
+    assert hidden_reply is not None
+    content_hide(actor=steward, thread=hidden_reply.thread, reply=hidden_reply, note="fuzz")
+    tried = experiment_propose(
+        community=growers,
+        proposer=steward,
+        title="Mulch before the heat",
+        question="Does mulching in May save water?",
+        hypothesis="A third less watering.",
+    )
+    experiment_join(experiment=tried, person=member.user)
+    reflection_add(experiment=tried, actor=steward, learned="Mulch kept the beds moist.")
+    agreement = Agreement.objects.filter(community=growers, circle=None).order_by("-version")
+    people = list(
+        Membership.objects.filter(community=growers, role=Role.MEMBER)
+        .order_by("pk")
+        .values_list("user__username", flat=True)[:3]
+    )
+    yield FuzzWorld(
         tokens=tokens,
         values={
             "slug": slugs,
-            "thread": _ids(Thread.objects.all(), Thread.objects.filter(circle__tier__in=hidden)),
+            "thread": _ids(
+                Thread.objects.all(),
+                Thread.objects.filter(circle__tier__in=hidden),
+                Thread.objects.filter(pk__in=[asked.pk, told.pk]),
+                Thread.objects.filter(pk=hidden_thread.pk),
+            ),
             "reply": _ids(
-                Reply.objects.all(), Reply.objects.filter(thread__circle__tier__in=hidden)
+                Reply.objects.all(),
+                Reply.objects.filter(thread__circle__tier__in=hidden),
+                Reply.objects.filter(pk=answer.pk),
+                Reply.objects.filter(pk=hidden_reply.pk),
             ),
             "circle": _ids(Circle.objects.all()),
             "survey": _ids(Survey.objects.all()),
-            "experiment": _ids(Experiment.objects.all()),
+            "experiment": _ids(Experiment.objects.all(), Experiment.objects.filter(pk=tried.pk)),
             "observation": _ids(Observation.objects.all()),
             "practice": _ids(Practice.objects.all()),
             "notification": _ids(Notification.objects.filter(recipient=steward)),
         },
+        bodies={
+            "POST /api/v1/communities/{slug}/circles": [
+                {"name": "Night shift", "slug": "night-shift", "tier": "private"}
+            ],
+            "POST /api/v1/circles/{id}/invite": [{"username": name} for name in people],
+            "POST /api/v1/communities/{slug}/agreement": [
+                {"version": a.version} for a in agreement[:1]
+            ],
+            "POST /api/v1/experiments/{experiment_id}/decision": [
+                {"decision": "adopt", "note": "It worked."},
+                {"decision": "iterate", "next_plan": "Try it in winter."},
+            ],
+            "POST /api/v1/threads/{thread_id}/invitations": [{"username": name} for name in people],
+            "POST /api/v1/communities/{slug}/introductions": [
+                {"person_a": people[0], "person_b": people[1], "note": "You both compost."}
+            ],
+        },
+        steward_cases={
+            "POST /api/v1/replies/{id}/accept": [{"path_parameters": {"id": answer.pk}}],
+            "POST /api/v1/threads/{id}/acknowledge": [{"path_parameters": {"id": told.pk}}],
+            "POST /api/v1/experiments/{experiment_id}/decision": [
+                {
+                    "path_parameters": {"experiment_id": tried.pk},
+                    "body": {"decision": "adapt", "note": "Mulch, but thinner."},
+                }
+            ],
+            "POST /api/v1/threads/{id}/restore": [
+                {"path_parameters": {"id": hidden_thread.pk}, "body": {"note": "on reflection"}}
+            ],
+            "POST /api/v1/replies/{id}/restore": [
+                {"path_parameters": {"id": hidden_reply.pk}, "body": {"note": "on reflection"}}
+            ],
+        },
     )
+    indexes_forget()
+    masks_forget()
+    cache.clear()

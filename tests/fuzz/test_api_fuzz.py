@@ -4,9 +4,11 @@ Each operation gets ``POSITIVE_EXAMPLES`` cases that the schema allows and
 ``NEGATIVE_EXAMPLES`` that it forbids, sent in-process to the Django WSGI
 application as the steward of a seeded community, a member, a person from
 outside and an anonymous visitor. Path parameters mostly name real objects of
-the demo (see ``conftest.py``), so the cases reach the handlers and not only
-their 404s. Every answer must be no server error, and must match the status
-codes, content type and schema the document publishes.
+the demo (see ``conftest.py``), and a few writes get bodies naming real people
+or an explicit case sent by the steward, so every operation's handler answers
+with success at least once, not only with its 404s. Every answer must be no
+server error, and must match the status codes, content type and schema the
+document publishes.
 
 Hypothesis runs derandomized, so the same code generates the same cases. Each
 case runs in a savepoint that is rolled back, so cases do not depend on the
@@ -16,6 +18,7 @@ reports all of them, with the request that found each.
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections import Counter
 from collections.abc import Iterator
@@ -28,7 +31,7 @@ import schemathesis
 from django.core.signals import got_request_exception
 from django.core.wsgi import get_wsgi_application
 from django.db import transaction
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -46,8 +49,10 @@ from .conftest import FuzzWorld
 pytestmark = pytest.mark.fuzz
 
 OPENAPI_PATH = "/api/openapi.json"
-POSITIVE_EXAMPLES = 20
-NEGATIVE_EXAMPLES = 8
+#: ``PRACTICA_FUZZ_SCALE=5 make fuzz`` multiplies the budget for a deeper (slower) hunt.
+SCALE = max(1, int(os.environ.get("PRACTICA_FUZZ_SCALE", "1")))
+POSITIVE_EXAMPLES = 20 * SCALE
+NEGATIVE_EXAMPLES = 8 * SCALE
 MIN_CASES = 1000
 CHECKS = [
     not_a_server_error,
@@ -62,6 +67,8 @@ IDENTITIES = ("steward", "member", "outsider", "anonymous")
 class Tally:
     cases: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
+    #: Operations whose handler answered with success at least once.
+    succeeded: set[str] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
     #: Distinct (operation, first line) of each failure, so one bug is reported once.
     seen: set[tuple[str, str]] = field(default_factory=set)
@@ -99,7 +106,10 @@ def _strategy(operation: Any, mode: GenerationMode, world: FuzzWorld) -> Any:
         values = world.path_values(operation.path, name)
         choices = [{**c, name: v} for c in choices for v in values]
     real = [operation.as_strategy(mode, path_parameters=c) for c in choices]
-    # One branch in len(choices) + 1 leaves the path parameters to the generator.
+    if mode == GenerationMode.POSITIVE:
+        for body in world.bodies.get(f"{operation.method.upper()} {operation.path}", []):
+            real += [operation.as_strategy(mode, path_parameters=c, body=body) for c in choices]
+    # One branch in len(real) + 1 leaves the path parameters to the generator.
     return st.one_of(*real, operation.as_strategy(mode))
 
 
@@ -107,6 +117,9 @@ def _run_operation(
     operation: Any, mode: GenerationMode, examples: int, world: FuzzWorld, tally: Tally
 ) -> None:
     label = f"{operation.label} [{mode.value}]"
+    explicit = []
+    if mode == GenerationMode.POSITIVE:
+        explicit = world.steward_cases.get(f"{operation.method.upper()} {operation.path}", [])
 
     @settings(
         max_examples=examples,
@@ -126,6 +139,8 @@ def _run_operation(
             response = case.call(headers=headers)
             tally.cases += 1
             tally.statuses[response.status_code] += 1
+            if response.status_code < 300:
+                tally.succeeded.add(operation.label)
             try:
                 case.validate_response(response, checks=CHECKS, headers=headers)
             except FailureGroup as group:
@@ -133,6 +148,8 @@ def _run_operation(
                 tally.fail(f"{label} as {who}", f"{group}\n{detail}")
             transaction.set_rollback(True)
 
+    for kwargs in explicit:
+        run = example(case=operation.Case(**kwargs), who="steward")(run)
     try:
         run()
     except Unsatisfiable:
@@ -148,6 +165,9 @@ def test_every_operation_answers_generated_requests_as_documented(
         assert isinstance(result, Ok), f"an operation the document lists is invalid: {result}"
         operations.append(result.ok())
     assert len(operations) > 40, "the API document lists fewer operations than the API has"
+    labels = {f"{op.method.upper()} {op.path}" for op in operations}
+    named = set(fuzz_world.bodies) | set(fuzz_world.steward_cases)
+    assert named <= labels, named - labels
     tally = Tally()
     for operation in operations:
         _run_operation(operation, GenerationMode.POSITIVE, POSITIVE_EXAMPLES, fuzz_world, tally)
@@ -155,10 +175,15 @@ def test_every_operation_answers_generated_requests_as_documented(
     statuses = ", ".join(f"{code}: {n}" for code, n in sorted(tally.statuses.items()))
     with capsys.disabled():  # the summary shows on the terminal, pass or fail
         print(f"\nschemathesis: {len(operations)} operations; statuses {statuses}")
+        never = [op.label for op in operations if op.label not in tally.succeeded]
+        print(f"schemathesis: {len(operations) - len(never)} operations answered 2xx at least once")
+        if never:
+            print("never answered 2xx: " + ", ".join(never))
         if tally.not_generated:
             print("no cases could be generated for: " + ", ".join(tally.not_generated))
         print(f"schemathesis: {tally.cases} cases, {len(tally.failures)} failures")
     assert not tally.failures, "\n\n".join(tally.failures)
     assert tally.cases >= MIN_CASES
+    assert not never, f"these operations never reached their handler's success: {never}"
     # Positive cases must reach the handlers: most answers are not 404s.
     assert tally.statuses[404] < tally.cases / 2, tally.statuses
