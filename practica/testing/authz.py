@@ -35,14 +35,20 @@ from practica.communities.services import (
 from practica.compass.services import compass_refresh, compass_settings_update
 from practica.core.errors import InvalidInput
 from practica.exchange.models import Reply, Thread
-from practica.exchange.services import reply_create, thread_create
+from practica.exchange.services import reply_create, reply_edit, thread_create
 from practica.learning.models import Experiment, Practice
-from practica.learning.services import experiment_propose, practice_create
+from practica.learning.services import (
+    agenda_item_create,
+    agenda_item_update,
+    experiment_propose,
+    practice_create,
+)
 from practica.surveys.instruments import SCALES
 from practica.surveys.models import Survey
 from practica.surveys.services import survey_answer, survey_close, survey_create, survey_open
+from practica.trust.models import FlagReason
 from practica.trust.rules import Level
-from practica.trust.services import content_hide, level_override, suspension_create
+from practica.trust.services import content_hide, flag_create, level_override, suspension_create
 from practica.trust.throttle import SUSPENDED_CACHE_KEY
 from practica.weaving.services import invitation_create
 
@@ -323,6 +329,27 @@ def build_world() -> World:
             content_hide(actor=sage, thread=note, note="authz: hidden by a steward")
         wren_posts[(slug, name)] = (note, answer)
 
+    # Moderation: a flag on every place's question (the stewards' queue), and a reply
+    # hidden with a marked note (the audit log, sealed for closed circles).
+    for (slug, name), place in places.items():
+        if name == "hidden":
+            continue
+        flag_create(
+            reporter=people["circle_member"],
+            thread=place.thread,
+            reason=FlagReason.OFF_TOPIC,
+        )
+        reply_edit(
+            reply=place.reply,
+            editor=sage,
+            body=place.reply.body + " (edited)",
+            reason=f"Tidied {marker('auditedit', slug, name)}",
+        )
+        aside = reply_create(thread=place.thread, author=sage, body="An aside.")
+        content_hide(
+            actor=sage, thread=place.thread, reply=aside, note=f"Hid {marker('audit', slug, name)}"
+        )
+
     experiments, practices = {}, {}
     for slug, community in communities.items():
         everything = [
@@ -340,6 +367,10 @@ def build_world() -> World:
             hypothesis="It helps.",
             inspired_by=everything,
         )
+        agenda = agenda_item_create(
+            community=community, author=sage, question=f"What next? {marker('agenda', slug)}"
+        )
+        agenda_item_update(item=agenda, actor=sage, threads=everything)
         practices[slug] = practice_create(
             community=community,
             author=sage,

@@ -93,6 +93,8 @@ class Subject:
     owner: str = ""
     #: For survey results: whether the results may be shown at all (closed, 5+).
     threshold_met: bool = True
+    #: "stewards" for views only stewards open (the moderation queue, the audit log).
+    audience: str = ""
 
 
 def reads(role: str, community: str, place: str) -> tuple[bool, str]:
@@ -128,7 +130,16 @@ def _content(subject: Subject, role: str) -> Verdict:
 
 
 def content_page(subject: Subject, role: str) -> Verdict:
-    return _no_operator(role) or _content(subject, role)
+    if found := _no_operator(role):
+        return found
+    if subject.audience == "stewards" and role != "steward":
+        return Verdict(False, "the moderation queue and the audit log are for stewards")
+    found = _content(subject, role)
+    if subject.audience == "stewards" and not found.allowed:
+        return Verdict(
+            False, f"a steward sees flags and entries only where they read: {found.rule}"
+        )
+    return found
 
 
 def content_feed(subject: Subject, role: str) -> Verdict:

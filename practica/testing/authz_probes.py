@@ -350,6 +350,7 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
             lists += [
                 f"/c/{slug}/experiments/{experiment.pk}/",
                 f"/c/{slug}/practices/{practice.pk}/",
+                f"/c/{slug}/learning-agenda/",
             ]
         target.probes += _pages(f, "page", f"/c/{slug}/t/{item.pk}/", *lists, detail_first=True)
         target.probes += [
@@ -358,6 +359,7 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
             # The API cites evidence and inspirations by id: only absence is asserted.
             _api(f, f"/experiments/{experiment.pk}", absent_only=True),
             _api(f, f"/practices/{practice.pk}", absent_only=True),
+            _api(f, f"/communities/{slug}/learning-agenda", absent_only=True),
         ]
         target.probes += _search(f, slug, query)
         target.probes += _pages(f, "suggestions", f"/c/{slug}/related/?q={query}")
@@ -381,6 +383,25 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
 
     if name in WREN_PLACES:
         out += _profile(f, world, slug, name)
+
+    stewards = Subject("thread", slug, name, audience="stewards")
+    queue = Target(
+        stewards,
+        f"thread {where} (#{thread.pk}) in the moderation queue (flagged, or hidden)",
+        (marker("thread", slug, name),),
+        only=frozenset({"page"}),
+    )
+    queue.probes += _pages(f, "page", f"/c/{slug}/moderation/")
+    out.append(queue)
+    if name != "hidden":
+        audit = Target(
+            stewards,
+            f"the audit entries of a reply hidden and a reply edited by a steward in {where}",
+            (marker("audit", slug, name), marker("auditedit", slug, name)),
+            only=frozenset({"page"}),
+        )
+        audit.probes += _pages(f, "page", f"/c/{slug}/audit/")
+        out.append(audit)
 
     tag = marker("tag", slug, name)
     tagged = Target(
@@ -482,6 +503,7 @@ def _attribution(f: Fetcher, slug: str, where: str, thread_id: int, story_id: in
         _api(f, f"/communities/{slug}/threads", limit=100),
     ]
     named.probes += _search(f, slug, key("place", slug, "chatham"))
+    named.probes += _by_author(f, slug, key("place", slug, "chatham"), "chatty")
     named.probes += _experts(f, slug, key("reply", slug, "chatham"), CHATTY_NAME, CHATTY_NAME)
     named.probes += [
         _feed(f, f"/c/{slug}/feed.atom"),
@@ -515,6 +537,27 @@ def _reply_probes(
     target.probes += _experts(f, slug, query, answerer, mark)
     target.probes.append(_feed(f, f"/c/{slug}/t/{thread_id}/feed.atom"))
     target.probes.append(_exports(f, slug))
+
+
+def _by_author(f: Fetcher, slug: str, query: str, username: str) -> list[Probe]:
+    """Searching by author: finding the circle's threads would say who wrote them."""
+    words = (marker("thread", slug, "chatham"), marker("story", slug, "chatham"))
+
+    def found(seen: Seen) -> Seen:
+        return Seen(seen.status, CHATTY_NAME if any(w in seen.text for w in words) else "")
+
+    page = f"/c/{slug}/search/?q={query}&author={username}"
+    return [
+        Probe("search", f"GET {page}", lambda role: found(f.page(role, page))),
+        Probe(
+            "search",
+            f"GET /api/v1/communities/{slug}/search?q={query}&author={username}",
+            lambda role: found(
+                f.api(role, f"/communities/{slug}/search", q=query, author=username, limit=100)
+            ),
+            scoped_api=True,
+        ),
+    ]
 
 
 def _experts(f: Fetcher, slug: str, query: str, answerer: str, mark: str) -> list[Probe]:

@@ -157,6 +157,7 @@ def trust_require_edit(
             target_id=target.pk,
             target_label=thread.title if kind == "thread" else f"a reply in “{thread.title}”",
             note=reason or "no reason given",
+            circle=thread.circle,  # sealed when the circle is private or confidential
         )
         return
     if kind == "thread" and tags_only and member:

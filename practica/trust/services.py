@@ -137,6 +137,7 @@ def _hide_if_trusted_say_spam(thread: Thread, reply: Reply | None) -> None:
         target_type=kind,
         target_id=(reply or thread).pk,
         target_label=label,
+        circle=thread.circle,  # sealed when the circle is private or confidential
         note=(
             f"hidden pending review: flagged as spam by {len(trusted)} trusted members "
             f"({', '.join(sorted(p.username for p in trusted))})"
@@ -193,6 +194,7 @@ def content_hide(
         target_type=kind,
         target_id=item.pk,
         target_label=label,
+        circle=thread.circle,  # sealed when the circle is private or confidential
         note=_joined(note, f"{upheld} flag(s) upheld" if upheld else ""),
     )
     if not already:
@@ -227,6 +229,7 @@ def content_restore(
         target_type=kind,
         target_id=item.pk,
         target_label=label,
+        circle=thread.circle,  # sealed when the circle is private or confidential
         note="; ".join(
             p for p in (note, f"{dismissed} flag(s) dismissed" if dismissed else "") if p
         ),
@@ -253,6 +256,7 @@ def flags_dismiss(
         target_type=kind,
         target_id=item.pk,
         target_label=label,
+        circle=thread.circle,  # sealed when the circle is private or confidential
         note=_joined(note, f"{dismissed} flag(s) dismissed"),
     )
     return dismissed
