@@ -29,7 +29,8 @@ below `count`.
 401 missing or bad token, 403 not allowed (say, accepting a reply to someone
 else's question), 404 missing or hidden, 409 conflict (a taken slug, a second
 acknowledgement), 422 invalid input (wrong type, unknown choice, text too long,
-unknown field).
+unknown field). Any call with a token may also get 403 when its owner is
+suspended, and 429 past the token's rate limit, with `Retry-After` in seconds.
 
 **Created** objects answer 201 with their `id`.
 """
