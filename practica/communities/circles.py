@@ -64,6 +64,7 @@ def circle_create(
             )
             if tier in CLOSED_TIERS:
                 CircleMembership.objects.create(circle=circle, user=actor, invited_by=actor)
+            _audit_circle(circle=circle, actor=actor, action="circle_create", note=tier)
     except IntegrityError as exc:
         raise Conflict(f"the circle {slug!r} exists already", field="slug") from exc
     return circle

@@ -86,9 +86,22 @@ def community_update(*, community: Community, actor: User, **fields: str) -> Com
     _check_fields(
         name=merged["name"], aspiration=merged["aspiration"], visibility=merged["visibility"]
     )
+    changed = [n for n, v in fields.items() if v != getattr(community, n)]
     for name, value in fields.items():
         setattr(community, name, value.strip() if name in {"name", "domain"} else value)
-    community.save(update_fields=list(fields))
+    with transaction.atomic():
+        community.save(update_fields=list(fields))
+        if changed:
+            from practica.trust.audit import audit_record
+
+            audit_record(
+                community=community,
+                actor=actor,
+                action="community_update",
+                target_type="community",
+                target_id=community.pk,
+                target_label=", ".join(sorted(changed)),
+            )
     return community
 
 

@@ -163,6 +163,8 @@ class AuditAction(models.TextChoices):
     ROLE = "role", "changed the role of"
     REMOVE = "remove", "removed the member"
     AGREEMENT = "agreement", "published the agreements,"
+    COMMUNITY_UPDATE = "community_update", "changed the community's card:"
+    CIRCLE_CREATE = "circle_create", "opened the circle"
     CIRCLE_INVITE = "circle_invite", "invited into the circle"
     CIRCLE_REMOVE = "circle_remove", "removed from the circle"
     CIRCLE_DELETE = "circle_delete", "deleted the circle"

@@ -35,5 +35,8 @@ def test_entries_about_a_closed_circle_reach_only_its_members(api: ApiClient, ca
     circle_invite(circle=circle, actor=cast.stella, user=cast.nina)
     path = "/api/v1/communities/gardeners/audit"
     inside = api.as_(cast.stella).get(path).body
-    assert [(e["action"], e["circle"]) for e in inside["items"]] == [("circle_invite", "quiet")]
+    assert [(e["action"], e["circle"]) for e in inside["items"]] == [
+        ("circle_invite", "quiet"),
+        ("circle_create", "quiet"),
+    ]
     assert api.as_(cast.mo).get(path).body["count"] == 0

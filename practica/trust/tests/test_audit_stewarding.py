@@ -133,12 +133,16 @@ def test_circle_invitations_and_removals_are_audited_but_sealed_inside_closed_ci
     circle_invite(circle=circle, actor=people.steward, user=people.newcomer)
     circle_remove(circle=circle, actor=people.steward, user=people.newcomer, note="asked to go")
     entries = AuditEntry.objects.filter(circle=circle).order_by("id")
-    assert [e.action for e in entries] == [AuditAction.CIRCLE_INVITE, AuditAction.CIRCLE_REMOVE]
+    assert [e.action for e in entries] == [
+        AuditAction.CIRCLE_CREATE,
+        AuditAction.CIRCLE_INVITE,
+        AuditAction.CIRCLE_REMOVE,
+    ]
     assert all(e.sealed for e in entries)
     # Bob is a steward too, but not in the circle: he may not learn who is in it.
     inside = audit_list(community=people.community, viewer=people.steward)
     outside = audit_list(community=people.community, viewer=people.member)
-    assert inside.filter(circle=circle).count() == 2
+    assert inside.filter(circle=circle).count() == 3
     assert outside.filter(circle=circle).count() == 0
     # Nor may he remove people from it, or delete it.
     with pytest.raises(NotAllowed):
@@ -226,3 +230,24 @@ def test_the_audit_page_keeps_closed_circles_from_stewards_outside_them(client, 
     client.force_login(people.steward)
     page = client.get(reverse("trust:audit", args=["growers"])).content.decode()
     assert "“Hush”: " in page and "version 1 of the circle Hush" in page
+
+
+def test_changing_the_card_and_opening_circles_are_audited(people, client):
+    from practica.communities.services import community_update
+
+    community_update(
+        community=people.community, actor=people.steward, name="Urban Growers", purpose="Grow."
+    )
+    card = AuditEntry.objects.get(action=AuditAction.COMMUNITY_UPDATE)
+    assert card.target_label == "purpose"  # the name did not change
+    community_update(community=people.community, actor=people.steward, purpose="Grow.")
+    assert AuditEntry.objects.filter(action=AuditAction.COMMUNITY_UPDATE).count() == 1
+    circle_create(
+        community=people.community, actor=people.steward, name="Beds", slug="beds", tier="open"
+    )
+    opened = AuditEntry.objects.get(action=AuditAction.CIRCLE_CREATE)
+    assert (opened.target_label, opened.note, opened.sealed) == ("Beds", "open", False)
+    client.force_login(people.steward)
+    page = client.get(reverse("trust:audit", args=["growers"])).content.decode()
+    assert "changed the community&#x27;s card: purpose" in page
+    assert "opened the circle “Beds”" in page
