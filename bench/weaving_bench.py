@@ -13,8 +13,10 @@ and the pages use:
   again after the community changes);
 - ``related_for`` latency (p50, p95, max) for a member and for an anonymous
   visitor, k=10;
-- ``experts_for`` latency, with the visible-thread mask computed afresh for
-  every query (the worst case: a new visitor each time);
+- ``experts_for`` latency for a member and an anonymous visitor, on the normal
+  path (the visibility token and the viewer's class read on every query, the
+  mask shared by their class), and right after a change of visibility (the
+  community's visibility state read again for every query: the worst case);
 - the baseline in the same run: plain BM25 (bm25s over title and body) on
   the same threads, scoring and sorting only, without the funnel.
 
@@ -243,6 +245,7 @@ def _work(n: int, queries: int) -> dict[str, Any]:
         return samples
 
     anonymous = AnonymousUser()
+    load_before = os.getloadavg()
     results = {
         "related_member": percentiles(
             timed(lambda q: related_for(community=community, user=member, text=q, k=10))
@@ -252,20 +255,28 @@ def _work(n: int, queries: int) -> dict[str, Any]:
         ),
     }
 
-    def experts_fresh(q: str) -> None:
-        masks_forget()  # every query pays for the permission funnel over all threads
+    def experts_after_change(q: str) -> None:
+        masks_forget()  # as after any change of visibility: the state is read again
         experts_for(community=community, user=member, text=q, k=10)
 
-    results["experts_member"] = percentiles(timed(experts_fresh))
-    results["experts_member_cached_mask"] = percentiles(
+    results["experts_member"] = percentiles(
         timed(lambda q: experts_for(community=community, user=member, text=q, k=10))
     )
+    results["experts_anonymous"] = percentiles(
+        timed(lambda q: experts_for(community=community, user=anonymous, text=q, k=10))
+    )
+    results["experts_member_after_a_change"] = percentiles(timed(experts_after_change))
     corpus = community_corpus(community)
     baseline = PlainBM25Threads(corpus.threads)
     results["baseline_bm25_title_body"] = percentiles(
         timed(lambda q: baseline.rank(clean_text(q), k=10))
     )
     return {
+        "load_average_1_5_15": {
+            "before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in os.getloadavg()],
+        },
+        "cpus": os.cpu_count(),
         "threads": n,
         "replies": made["replies"],
         "people": PEOPLE,
@@ -306,6 +317,14 @@ def run(quick: bool = False, n: int | None = None, db: Path | None = None) -> di
         f"{latency['related_member']['p95_ms']}",
         "experts p50/p95 ms": f"{latency['experts_member']['p50_ms']} / "
         f"{latency['experts_member']['p95_ms']}",
+        "experts after a change p50/p95 ms": (
+            f"{latency['experts_member_after_a_change']['p50_ms']} / "
+            f"{latency['experts_member_after_a_change']['p95_ms']}"
+        ),
+        "load (1 min) before/after": (
+            f"{result['load_average_1_5_15']['before'][0]} / "
+            f"{result['load_average_1_5_15']['after'][0]}"
+        ),
         "index build s": result["index_build_seconds"],
     }
     return result

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from practica.accounts.models import User
@@ -102,19 +103,15 @@ def related_for(
     allowed = visibility.readable_mask(indexes, user, community)
     scores = indexes.related.scores(query)
     exclude = frozenset({exclude_thread} if exclude_thread else ())
-    # The mask is the funnel's own rule (see visibility.py); the funnel still has the last
-    # word on what is shown, which also drops threads deleted since the index was built.
+    # The mask is the funnel's own rule, kept exact (see visibility.py and its tests);
+    # threads deleted since the index was built are dropped here.
     want = k
     while True:
         hits = indexes.related.top(
             scores, query, k=want, allowed=allowed, exclude=exclude, explain=False
         )
-        readable = set(
-            Thread.objects.visible_to(user)
-            .filter(pk__in=[h.key for h in hits])
-            .values_list("pk", flat=True)
-        )
-        kept = [h for h in hits if h.key in readable]
+        existing = threads_existing([h.key for h in hits])
+        kept = [h for h in hits if h.key in existing]
         if len(kept) >= k or len(hits) < want:
             break
         want *= 4
@@ -126,6 +123,17 @@ def related_for(
         )
         for h in kept[:k]
     ]
+
+
+def threads_existing(keys: list[int]) -> set[int]:
+    if not keys:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Thread._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(keys))})",
+            keys,
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _card(indexes: CommunityIndexes, key: int) -> ThreadCard:
@@ -154,7 +162,7 @@ def experts_for(
     be attributed to someone in front of them (see ``visibility.EVIDENCE``)."""
     text = check_query(text, k)
     indexes = indexes_for(community)
-    allowed, visible = visibility.evidence_masks(indexes, user, community)
+    allowed, visible, key = visibility.evidence_masks(indexes, user, community)
     exclude = set(exclude_people)
     if user is not None and user.is_authenticated:
         exclude.add(user.pk)
@@ -167,25 +175,27 @@ def experts_for(
             allowed = allowed.copy()
             allowed[at] = False
             visible = visible & (indexes.experts.c_thread != at)
-    query = Query.of(text)
-    want = k * 2
-    while True:
-        ranked = indexes.experts.rank(
-            query, k=want, allowed=allowed, visible=visible, exclude=frozenset(exclude)
-        )
-        # Only active members are suggested; asked about the ranked people alone.
-        members = set(
+
+    def active_members(ids: list[int]) -> set[int]:
+        # Only active members are suggested; asked about the best ranked people alone.
+        return set(
             Membership.objects.filter(
                 community=community,
                 status=MembershipStatus.ACTIVE,
                 user__is_active=True,
-                user_id__in=[h.person for h in ranked],
+                user_id__in=ids,
             ).values_list("user_id", flat=True)
         )
-        hits = [h for h in ranked if h.person in members][:k]
-        if len(hits) >= k or len(ranked) < want:
-            break
-        want *= 4
+
+    hits = indexes.experts.rank(
+        Query.of(text),
+        k=k,
+        allowed=allowed,
+        visible=visible,
+        exclude=frozenset(exclude),
+        keep=active_members,
+        priors_key=None if thread is not None else key,
+    )
     people = User.objects.in_bulk([h.person for h in hits])
     return [
         ExpertItem(

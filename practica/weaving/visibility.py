@@ -41,7 +41,6 @@ from typing import Any
 import numpy as np
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Q
 
 from practica.communities.models import (
     CLOSED_TIERS,
@@ -85,19 +84,30 @@ def viewer_of(user: AnyUser, community: Community) -> Viewer:
         return Viewer(user_id=None)
     if user.is_superuser:
         return Viewer(user_id=user.pk, superuser=True)
-    membership = (
-        Membership.objects.filter(user=user, community=community)
-        .values_list("status", "role")
-        .first()
-    )
+    # Plain SQL: this runs on every keystroke, and the ORM's query building costs more
+    # than the two indexed lookups themselves.
+    with connection.cursor() as cursor:
+        cursor.execute(_MEMBERSHIP_SQL, [user.pk, community.pk])
+        membership = cursor.fetchone()
+        cursor.execute(_CIRCLES_SQL, [user.pk, community.pk])
+        circles = frozenset(row[0] for row in cursor.fetchall())
     active = membership is not None and membership[0] == MembershipStatus.ACTIVE
-    circles = CircleMembership.objects.filter(user=user, circle__community=community)
     return Viewer(
         user_id=user.pk,
         member=active,
         steward=active and membership is not None and membership[1] == Role.STEWARD,
-        circles=frozenset(circles.values_list("circle_id", flat=True)),
+        circles=circles,
     )
+
+
+_MEMBERSHIP_SQL = (
+    f"SELECT status, role FROM {Membership._meta.db_table} WHERE user_id = %s AND community_id = %s"
+)
+_CIRCLES_SQL = (
+    f"SELECT m.circle_id FROM {CircleMembership._meta.db_table} m "
+    f"JOIN {Circle._meta.db_table} c ON c.id = m.circle_id "
+    "WHERE m.user_id = %s AND c.community_id = %s"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +125,13 @@ class VisibilityState:
 
 def clock_token(community_id: int) -> int:
     """The community's current visibility token (0 until something changed)."""
-    found = (
-        VisibilityClock.objects.filter(community_id=community_id)
-        .values_list("token", flat=True)
-        .first()
-    )
-    return int(found or 0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT token FROM {VisibilityClock._meta.db_table} WHERE community_id = %s",
+            [community_id],
+        )
+        found = cursor.fetchone()
+    return int(found[0]) if found else 0
 
 
 def state_read(indexes: CommunityIndexes, community: Community) -> VisibilityState:
@@ -130,25 +141,24 @@ def state_read(indexes: CommunityIndexes, community: Community) -> VisibilitySta
     circle = np.full(n, NO_CIRCLE, dtype=np.int64)
     hidden = np.zeros(n, dtype=bool)
     author = np.full(n, NO_CIRCLE, dtype=np.int64)
-    rows = (
-        Thread.objects.filter(community=community)
-        .filter(Q(circle__isnull=False) | Q(hidden_at__isnull=False))
-        .order_by()
-        .values_list("pk", "circle_id", "hidden_at", "author_id")
-    )
-    for pk, circle_id, hidden_at, author_id in rows:
-        at = position.get(pk)
-        if at is None:
-            continue
-        if circle_id is not None:
-            circle[at] = circle_id
-        if hidden_at is not None:
-            hidden[at] = True
-            author[at] = author_id if author_id is not None else NO_CIRCLE
     circles = list(
         Circle.objects.filter(community=community).values_list("pk", "tier", "chatham_house")
     )
-    replies = Reply.objects.filter(thread__community=community, hidden_at__isnull=False)
+    # Two narrow reads, each on an index: threads in the circles, and hidden threads
+    # (a partial index, see ``INDEXES``). Both are few beside the community.
+    threads = Thread.objects.order_by()
+    in_circles = threads.filter(circle_id__in=[pk for pk, _, _ in circles])
+    for pk, circle_id in in_circles.values_list("pk", "circle_id"):
+        at = position.get(pk)
+        if at is not None:
+            circle[at] = circle_id
+    hidden_rows = threads.filter(hidden_at__isnull=False, community=community)
+    for pk, author_id in hidden_rows.values_list("pk", "author_id"):
+        at = position.get(pk)
+        if at is not None:
+            hidden[at] = True
+            author[at] = author_id if author_id is not None else NO_CIRCLE
+    replies = Reply.objects.filter(hidden_at__isnull=False, thread__community=community)
     public = (
         Community.objects.filter(pk=community.pk).values_list("visibility", flat=True).first()
         == Visibility.PUBLIC
@@ -265,9 +275,10 @@ def readable_mask(indexes: CommunityIndexes, user: AnyUser, community: Community
 
 def evidence_masks(
     indexes: CommunityIndexes, user: AnyUser, community: Community
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, tuple[object, ...]]:
     """Per indexed thread, and per contribution of the experts index: may it speak for a
-    person in what this viewer is shown. Hidden replies never do."""
+    person in what this viewer is shown (hidden replies never do); and a name for the
+    pair, unique while it holds (for what is derived from it)."""
     threads, state, key = visibility_for(indexes, user, community, EVIDENCE)
     key = (*key, "contributions")
     with _lock:
@@ -276,7 +287,7 @@ def evidence_masks(
         found = indexes.experts.contributions_visible(threads, state.hidden_replies)
         found.flags.writeable = False
         _remember(_masks, key, found, MAX_MASKS)
-    return threads, found
+    return threads, found, key
 
 
 # The triggers that keep the clock --------------------------------------------------------
@@ -387,11 +398,23 @@ def _pg_statements() -> list[str]:
     return statements
 
 
+#: Partial indexes for reading the state: the few hidden threads and replies of a community.
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS weaving_thread_hidden ON exchange_thread (community_id) "
+    "WHERE hidden_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS weaving_reply_hidden ON exchange_reply (thread_id) "
+    "WHERE hidden_at IS NOT NULL",
+)
+
+
 def triggers_install(using: BaseDatabaseWrapper | None = None) -> None:
-    """(Re)create the triggers; idempotent. Runs after every migration, since rebuilding a
-    table (SQLite's way of altering one) drops the triggers on it."""
+    """(Re)create the triggers and partial indexes; idempotent. Runs after every migration,
+    since rebuilding a table (SQLite's way of altering one) drops its triggers and the
+    indexes Django does not know of."""
     db = using or connection
     with db.cursor() as cursor:
+        for statement in INDEXES:
+            cursor.execute(statement)
         if db.vendor == "postgresql":
             for statement in _pg_statements():
                 cursor.execute(statement)

@@ -11,7 +11,9 @@ periods of the evaluation dumps (see docs/weaving.md), never on test questions.
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -124,6 +126,13 @@ class ExpertIndex:
         self._person_start = np.searchsorted(
             self.c_person[self._by_person], np.arange(len(self.people) + 1)
         )
+        # Each thread's contributions, so a query's vote reads only its nearest threads'.
+        self._by_thread = np.argsort(self.c_thread, kind="stable")
+        self._thread_start = np.searchsorted(
+            self.c_thread[self._by_thread], np.arange(len(self.related) + 1)
+        )
+        self._priors: OrderedDict[object, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._priors_lock = threading.Lock()
         self.c_value = self._values()
         self.tags = [t.tags for t in corpus.threads]
 
@@ -149,12 +158,45 @@ class ExpertIndex:
             visible &= ~np.isin(self.c_reply, hidden_replies)
         return visible
 
+    def priors(
+        self, visible: np.ndarray | None, *, key: object = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What does not depend on the question, from the ``visible`` contributions: per
+        person activity, answers, accepted answers and momentum (columns), and whether they
+        answered or told a story at all. Kept under ``key`` (the caller's name for
+        ``visible``) when one is given."""
+        if key is not None:
+            with self._priors_lock:
+                found = self._priors.get(key)
+            if found is not None:
+                return found
+        if visible is None:
+            visible = np.ones(len(self.c_thread), dtype=bool)
+        is_answer = (self.c_kind == ANSWER) & visible
+        gives = ((self.c_kind == ANSWER) | (self.c_kind == STORY)) & visible
+        columns = np.column_stack(
+            [
+                self._sum(self.c_recency * visible),
+                self._sum(is_answer.astype(np.float32)),
+                self._sum((is_answer & self.c_accepted).astype(np.float32)),
+                self._sum(self.c_momentum * visible),
+            ]
+        )
+        found = (columns, self._sum(gives.astype(np.float32)) > 0)
+        if key is not None:
+            with self._priors_lock:
+                self._priors[key] = found
+                while len(self._priors) > 64:
+                    self._priors.popitem(last=False)
+        return found
+
     def features(
         self,
         query: Query,
         *,
         allowed: np.ndarray | None = None,
         visible: np.ndarray | None = None,
+        priors_key: object = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per person: vote, activity, answers, accepted, momentum; and each thread's weight.
 
@@ -164,30 +206,36 @@ class ExpertIndex:
         scores = self.related.scores(query)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
+            if visible is None:
+                visible = allowed[self.c_thread]
         near = np.zeros(len(scores), dtype=np.float32)
+        vote: np.ndarray = np.zeros(len(self.people), dtype=np.float64)
         n = min(self.weights.neighbours, len(scores))
         if n:
             best = np.argpartition(-scores, n - 1)[:n]
             top = float(scores[best].max())
             if top > 0:
                 near[best] = np.clip(scores[best], 0, None) / top
-        if visible is None:
-            visible = (
-                np.ones(len(self.c_thread), dtype=bool)
-                if allowed is None
-                else allowed[self.c_thread]
-            )
-        is_answer = (self.c_kind == ANSWER) & visible
-        columns = np.column_stack(
-            [
-                self._sum(near[self.c_thread] * self.c_value * visible),
-                self._sum(self.c_recency * visible),
-                self._sum(is_answer.astype(np.float32)),
-                self._sum((is_answer & self.c_accepted).astype(np.float32)),
-                self._sum(self.c_momentum * visible),
-            ]
-        )
-        return columns, near
+                mine = self._of_threads(best)
+                if visible is not None:
+                    mine = mine[visible[mine]]
+                vote = np.bincount(
+                    self.c_person[mine],
+                    weights=near[self.c_thread[mine]] * self.c_value[mine],
+                    minlength=len(self.people),
+                )
+        priors, _ = self.priors(visible, key=priors_key)
+        return np.column_stack([vote, priors]), near
+
+    def _of_threads(self, positions: np.ndarray) -> np.ndarray:
+        """The contributions (indexes) made in the threads at ``positions``."""
+        starts = self._thread_start[positions]
+        lengths = self._thread_start[positions + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return self._by_thread[np.repeat(starts, lengths) + offsets]
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         w = self.weights
@@ -203,18 +251,24 @@ class ExpertIndex:
         visible: np.ndarray | None = None,
         candidates: np.ndarray | None = None,
         exclude: frozenset[int] = frozenset(),
+        keep: Callable[[list[int]], Collection[int]] | None = None,
+        priors_key: object = None,
     ) -> list[ExpertHit]:
         """The ``k`` people who most likely know, among ``candidates`` (a mask over people).
 
         Without a mask, a candidate is anyone who answered or told a story in
         an allowed thread. Nothing outside ``allowed`` threads and ``visible``
-        contributions counts, nor shows in the explanation.
+        contributions counts, nor shows in the explanation. ``keep`` (people ids to
+        those that may be suggested, such as active members) is asked about the best
+        ones in batches, before any is explained.
         """
         if visible is None and allowed is not None:
             visible = allowed[self.c_thread]
-        features, near = self.features(query, allowed=allowed, visible=visible)
+        features, near = self.features(
+            query, allowed=allowed, visible=visible, priors_key=priors_key
+        )
         if candidates is None:
-            candidates = self._contributors(visible)
+            candidates = self.priors(visible, key=priors_key)[1]
         ok = candidates & (features[:, 0] > 0)
         if exclude:
             wanted = np.array(sorted(exclude), dtype=np.int64)
@@ -222,10 +276,18 @@ class ExpertIndex:
             ok[at[self.people[at] == wanted]] = False
         found = np.flatnonzero(ok)
         scores = self.scores(features)
-        if len(found) > k:
-            found = found[np.argpartition(-scores[found], k - 1)[:k]]
-        order = sorted(found, key=lambda i: (-float(scores[i]), int(self.people[i])))
-        return [self._hit(int(i), float(scores[i]), near, query, visible) for i in order]
+        # Best first; ties go to the smaller id, so results are stable.
+        order = found[np.lexsort((self.people[found], -scores[found]))]
+        chosen: list[int] = []
+        start, batch = 0, max(2 * k, 1)
+        while len(chosen) < k and start < len(order):
+            part = [int(i) for i in order[start : start + batch]]
+            start += batch
+            batch *= 4
+            ids = [int(self.people[i]) for i in part]
+            kept = set(keep(ids)) if keep is not None else set(ids)
+            chosen += [i for i, person in zip(part, ids, strict=True) if person in kept]
+        return [self._hit(i, float(scores[i]), near, query, visible) for i in chosen[:k]]
 
     def rank_all(
         self, query: Query, *, allowed: np.ndarray | None = None
@@ -233,12 +295,6 @@ class ExpertIndex:
         """Every person and their score (for evaluation, which applies its own candidates)."""
         features, _ = self.features(query, allowed=allowed)
         return self.people, self.scores(features)
-
-    def _contributors(self, visible: np.ndarray | None) -> np.ndarray:
-        gives = (self.c_kind == ANSWER) | (self.c_kind == STORY)
-        if visible is not None:
-            gives &= visible
-        return self._sum(gives.astype(np.float32)) > 0
 
     def _hit(
         self, i: int, score: float, near: np.ndarray, query: Query, visible: np.ndarray | None

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from practica.weaving.engine.bm25 import TermIndex
+from practica.weaving.engine.bm25 import FieldedIndex
 from practica.weaving.engine.records import Corpus, ThreadDoc
-from practica.weaving.engine.text import clean_text, terms, words
+from practica.weaving.engine.text import clean_text, terms, terms_of_many, words
 
 FIELD_WEIGHTS: dict[str, float] = {"title": 1.0, "body": 1.0, "answers": 0.5, "tags": 0.5}
 # With sentence vectors (optional): the share of the cosine in the fused score, and the
@@ -55,8 +55,12 @@ def thread_text(thread: ThreadDoc) -> str:
     return clean_text(thread.body)
 
 
+def _tag_text(tags: Sequence[str]) -> str:
+    return " ".join(t.replace("-", " ") for t in tags)
+
+
 def tag_terms(tags: Sequence[str]) -> list[str]:
-    return terms(" ".join(t.replace("-", " ") for t in tags))
+    return terms(_tag_text(tags))
 
 
 class RelatedIndex:
@@ -82,24 +86,26 @@ class RelatedIndex:
         for reply in corpus.replies:
             if reply.kind == "answer":
                 answers[reply.thread].append(reply.body)
-        self._title = [terms(clean_text(t.title)) for t in self.threads]
-        self._tags = [tag_terms(t.tags) for t in self.threads]
-        self._answers = [terms(clean_text(" ".join(answers.get(t.key, ())))) for t in self.threads]
-        self.fields = {
-            "title": TermIndex(self._title),
-            "body": TermIndex([terms(thread_text(t)) for t in self.threads]),
-            "answers": TermIndex(self._answers),
-            "tags": TermIndex(self._tags),
-        }
+        self._title = terms_of_many(clean_text(t.title) for t in self.threads)
+        self._tags = terms_of_many(_tag_text(t.tags) for t in self.threads)
+        self._answers = terms_of_many(
+            clean_text(" ".join(answers.get(t.key, ()))) for t in self.threads
+        )
+        self.index = FieldedIndex(
+            {
+                "title": self._title,
+                "body": terms_of_many(thread_text(t) for t in self.threads),
+                "answers": self._answers,
+                "tags": self._tags,
+            },
+            self.weights,
+        )
 
     def __len__(self) -> int:
         return len(self.threads)
 
     def scores(self, query: Query) -> np.ndarray:
-        total = np.zeros(len(self.threads), dtype=np.float32)
-        for name, weight in self.weights.items():
-            if weight:
-                total += weight * self.fields[name].scores(query.terms)
+        total = self.index.scores(query.terms)
         if self.vectors is None or self.encode is None or not len(self.threads):
             return total
         # Both scales brought to [0, 1]: BM25 relative to the best thread, the cosine as is.
