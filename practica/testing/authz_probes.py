@@ -56,6 +56,9 @@ class Probe:
     #: This endpoint never carries the object (e.g. an aggregate download): only its
     #: absence is asserted, whatever the policy allows elsewhere on the channel.
     absent_only: bool = False
+    #: The roles this endpoint is asked as (None: all); an expensive rendering of what
+    #: another probe already checks for everyone.
+    roles: frozenset[str] | None = None
 
 
 @dataclass
@@ -170,16 +173,22 @@ def _pages(
 
 
 def _compass(f: Fetcher, slug: str) -> list[Probe]:
-    """The compass page and API carry its detail; the CSV and HTML report never do."""
+    """The compass page and API carry its detail; the CSV and HTML report never do.
+
+    The report (a second of matplotlib) is asked as the steward, who sees the detail,
+    and a member, who sees the aggregates; the page and API are asked as everyone.
+    """
+    report = f"/c/{slug}/compass/report.html"
     return [
         *_pages(f, "compass", f"/c/{slug}/compass/"),
         _api(f, f"/communities/{slug}/compass", channel="compass"),
-        *_pages(
-            f,
+        *_pages(f, "compass", f"/c/{slug}/compass/series.csv", absent_only=True),
+        Probe(
             "compass",
-            f"/c/{slug}/compass/series.csv",
-            f"/c/{slug}/compass/report.html",
+            f"GET {report}",
+            lambda role: f.page(role, report),
             absent_only=True,
+            roles=frozenset({"steward", "member"}),
         ),
     ]
 
@@ -435,7 +444,9 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
             f"hidden reply in {slug}/none (#{hidden.pk})",
             (marker("hiddenreply", slug),),
         )
-        _reply_probes(f, spam, slug, thread.pk, key("hiddenreply", slug), ROWAN_NAME)
+        _reply_probes(
+            f, spam, slug, thread.pk, key("hiddenreply", slug), ROWAN_NAME, search_page=True
+        )
         out.append(spam)
 
     unanswered = Target(
@@ -528,12 +539,23 @@ def _attribution(f: Fetcher, slug: str, where: str, thread_id: int, story_id: in
 
 
 def _reply_probes(
-    f: Fetcher, target: Target, slug: str, thread_id: int, query: str, answerer: str
+    f: Fetcher,
+    target: Target,
+    slug: str,
+    thread_id: int,
+    query: str,
+    answerer: str,
+    *,
+    search_page: bool = False,
 ) -> None:
+    """A reply's probes. Searching its words goes through the API (the page renders the
+    same selector's hits, checked with the places' keys), and also through the page for
+    the replies hidden by moderation, whose filter is their own."""
     mark = target.needles[0]
     target.probes += _pages(f, "page", f"/c/{slug}/t/{thread_id}/")
     target.probes.append(_api(f, f"/threads/{thread_id}"))
-    target.probes += _search(f, slug, query)
+    searches = _search(f, slug, query)
+    target.probes += searches if search_page else searches[1:]
     target.probes += _experts(f, slug, query, answerer, mark)
     target.probes.append(_feed(f, f"/c/{slug}/t/{thread_id}/feed.atom"))
     target.probes.append(_exports(f, slug))

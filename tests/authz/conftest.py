@@ -86,7 +86,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         f"authorization matrix: {found.checks} checks, {len(found.leaks)} leaks"
     )
     terminalreporter.write_line(
-        f"authorization matrix: {found.requests} requests, "
+        f"  ({found.requests} requests, "
         f"{len(found.misses)} refusals of allowed access, "
-        f"{len(found.not_applicable)} kind x channel x role cells not applicable"
+        f"{len(found.not_applicable)} kind x channel x role cells not applicable)"
     )

@@ -64,6 +64,8 @@ def run_channel(matrix: Matrix, tally: Tally, channel: str) -> None:
                 continue
             assert probes, f"no probe of {target.label} on {channel} for an applicable cell"
             for probe in probes:
+                if probe.roles is not None and role not in probe.roles:
+                    continue
                 seen = probe.fetch(role)
                 wanted = through(verdict, role, scoped_api=probe.scoped_api)
                 tally.checks += 1
