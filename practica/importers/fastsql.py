@@ -59,7 +59,10 @@ def insert_rows(
     ]
     given = set().union(*(row.keys() for row in rows))
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
-    adapters = [_adapter(f) for f in fields]
+    # Only dates need adapting; every other value goes to the driver as it is.
+    adapted = [
+        (i, _adapter(f)) for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)
+    ]
     names = [f.attname for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
@@ -73,9 +76,10 @@ def insert_rows(
             chunk = rows[start : start + per_chunk]
             params: list[Any] = []
             for row in chunk:
-                for name, adapt in zip(names, adapters, strict=True):
-                    value = row[name] if name in row else defaults[name]
-                    params.append(adapt(value))
+                values = [row[name] if name in row else defaults[name] for name in names]
+                for i, adapt in adapted:
+                    values[i] = adapt(values[i])
+                params += values
             sql = (
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "
                 f"RETURNING {back}"
@@ -103,3 +107,24 @@ def update_rows(
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def select_in(
+    sql: str, params: Sequence[Any], values: Sequence[Any], *, chunk: int = 900
+) -> list[tuple[Any, ...]]:
+    """Rows of ``sql``, whose ``{in}`` is replaced by ``IN (...)`` over ``values``, in chunks.
+
+    For lookups of plain keys (strings, integers) batch after batch: the ORM
+    prepares every value of an ``__in`` list one by one, which cost more than
+    the query. ``params`` fill the placeholders before ``{in}``. Values come
+    back as the database driver gives them (no field conversion).
+    """
+    out: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), chunk):
+            part = list(values[start : start + chunk])
+            cursor.execute(
+                sql.format(**{"in": f"IN ({', '.join(['%s'] * len(part))})"}), [*params, *part]
+            )
+            out.extend(cursor.fetchall())
+    return out

@@ -40,12 +40,16 @@ Ledger keys are stored as ``<source>|<record key>``.
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
+import sys
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from practica.accounts.models import User
 from practica.communities.models import Community, Membership
@@ -90,22 +94,24 @@ def load(
     batch = _Batch(Writer(community), source)
     per_kind: Counter[str] = Counter()
     read = flushed = 0
-    for record in records:
-        read += 1
-        per_kind[type(record).__name__.removesuffix("Record").lower()] += 1
-        batch.add(record)
-        if batch.size >= batch_size:
-            batch.flush()
-            flushed += 1
-            if flushed & (flushed - 1) == 0:
-                refresh_statistics()
-            if progress is not None:
-                progress(read)
-    batch.flush()
-    with transaction.atomic():
-        batch.writer.finish_accepted()
-        batch.writer.finish_activity()
-        batch.writer.finish_people()
+    with bulk_session():
+        for chunk in read_ahead(records, batch_size):
+            for record in chunk:
+                read += 1
+                per_kind[type(record).__name__.removesuffix("Record").lower()] += 1
+                batch.add(record)
+            if batch.size >= batch_size:
+                batch.flush()
+                flushed += 1
+                if flushed & (flushed - 1) == 0:
+                    refresh_statistics()
+                if progress is not None:
+                    progress(read)
+        batch.flush()
+        with transaction.atomic():
+            batch.writer.finish_accepted()
+            batch.writer.finish_activity()
+            batch.writer.finish_people()
     if progress is not None:
         progress(read)
     created, updated, unchanged = batch.writer.counts()
@@ -117,6 +123,117 @@ def load(
         per_kind=dict(per_kind),
         skipped=dict(batch.writer.skipped),
     )
+
+
+#: Batches the parser may run ahead of the writer: memory stays bounded.
+READ_AHEAD = 2
+#: While the parser's thread runs, how long either thread holds the interpreter
+#: before handing over (Python's default, 5 ms, delayed every return from the
+#: database by as much).
+_SWITCH_INTERVAL = 0.0005
+_DONE = object()
+
+
+def read_ahead(records: Iterable[Any], size: int) -> Generator[list[Any], None, None]:
+    """The records in lists of ``size``, parsed by a thread of their own.
+
+    Parsers are plain Python and never touch the database, while the writer
+    spends much of its time in the database's own code, which lets other
+    threads run: so parsing the next batches overlaps writing this one, on
+    another core. A parser's error reaches the caller after the records that
+    came before it, exactly where iterating the parser directly would raise it.
+    """
+    out: queue.Queue[Any] = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        chunk: list[Any] = []
+        try:
+            for record in records:
+                chunk.append(record)
+                if len(chunk) >= size:
+                    if not put(chunk):
+                        return
+                    chunk = []
+            put(chunk)
+            put(_DONE)
+        except BaseException as exc:  # handed to the caller, raised there
+            put(chunk)
+            put(exc)
+
+    worker = threading.Thread(target=produce, name="import-parser", daemon=True)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(_SWITCH_INTERVAL)
+    worker.start()
+    try:
+        while True:
+            item = out.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+        sys.setswitchinterval(interval)
+
+
+#: SQLite, for the import's connection: a page cache that holds the indexes being
+#: filled (KiB when negative), and a checkpoint of the write-ahead log every
+#: 40 MB rather than every 4 MB (each checkpoint waits for the disk).
+_SQLITE_BULK = {"cache_size": -65536, "wal_autocheckpoint": 10000}
+
+
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """Connection settings for the length of an import, restored after it.
+
+    None changes what is written or when it is committed: every batch is
+    still one transaction, and a killed run leaves whole batches behind.
+    On PostgreSQL a commit returns without waiting for its log to reach the
+    disk (``synchronous_commit``): a server crash may lose the last batches,
+    never half of one, and the next run writes them again.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            row = cursor.fetchone()
+            cursor.execute("SET synchronous_commit = off")
+        try:
+            yield
+        finally:
+            # A failed import may leave the transaction aborted (a test's, say);
+            # the setting then ends with it, and the error that matters is that one.
+            with suppress(DatabaseError), connection.cursor() as cursor:
+                previous = row[0] if row else "on"
+                cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [previous])
+        return
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = {}
+        for name, value in _SQLITE_BULK.items():
+            cursor.execute(f"PRAGMA {name}")
+            row = cursor.fetchone()
+            before[name] = row[0] if row else value
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
 
 
 def refresh_statistics() -> None:

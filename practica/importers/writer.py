@@ -30,7 +30,7 @@ from practica.accounts.models import User
 from practica.communities.models import Community, Membership, MembershipStatus, Role
 from practica.exchange.models import Acknowledgement, Reply, Tag, Thread, ThreadLink
 from practica.importers.errors import ArchiveError
-from practica.importers.fastsql import insert_rows, update_rows
+from practica.importers.fastsql import insert_rows, select_in, update_rows
 from practica.ledger.models import LedgerEvent
 from practica.ledger.services import EventSpec, events_record_bulk
 
@@ -40,6 +40,7 @@ IN_CHUNK = 900
 NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 UNUSABLE_PASSWORD = "!"
 Values = dict[str, Any]
+_THREAD_TABLE = Thread._meta.db_table
 
 
 @dataclass(slots=True)
@@ -172,18 +173,28 @@ class Writer:
         names = list(by_username)
         wanted_fields = sorted({name for r in rows for name in r.fields} | {"date_joined"})
         columns = ["pk", "username", "source", "source_id", *wanted_fields]
-        for part in chunks(names):
-            for row in User.objects.filter(username__in=part).values(*columns):
-                found[row["username"]] = row
-        by_source: dict[tuple[str, str], Values] = {}
+        users = User._meta.db_table
+        # Keys first, in plain SQL (most people of an import are new); then the
+        # stored values of those found. NOT (source = ''): the term that lets
+        # the database use the partial unique index on (source, source_id).
+        pks = {
+            pk for (pk,) in select_in(f"SELECT id FROM {users} WHERE username {{in}}", [], names)
+        }
+        keys = {(r.source, r.source_id) for r in imported}
         for source in {r.source for r in imported}:
             ids = [r.source_id for r in imported if r.source == source]
-            for part in chunks(ids):
-                # exclude(source=""): the term that lets the database use the partial
-                # unique index on (source, source_id) rather than scan the table.
-                imported_users = User.objects.filter(source=source, source_id__in=part)
-                for row in imported_users.exclude(source="").order_by().values(*columns):
-                    by_source[(source, row["source_id"])] = row
+            sql = (
+                f"SELECT id FROM {users} "
+                "WHERE source = %s AND NOT (source = '') AND source_id {in}"
+            )
+            pks.update(pk for (pk,) in select_in(sql, [source], ids))
+        by_source: dict[tuple[str, str], Values] = {}
+        for part in chunks(sorted(pks)):
+            for row in User.objects.filter(pk__in=part).order_by().values(*columns):
+                if row["username"] in by_username:
+                    found[row["username"]] = row
+                if (row["source"], row["source_id"]) in keys:
+                    by_source[(row["source"], row["source_id"])] = row
         creates: list[tuple[PersonRow, Values]] = []
         updates: list[tuple[User, list[str]]] = []
         for r in rows:
@@ -266,9 +277,7 @@ class Writer:
         if not rows:
             return
         fields = sorted({name for r in rows for name in r.fields} | {"author_id"})
-        current = self._existing(
-            Thread.objects.filter(community=self.community), rows, ["pk", *fields]
-        )
+        current = self._existing_threads(rows, ["pk", *fields])
         creates: list[tuple[ThreadRow, Values]] = []
         updates: list[tuple[Thread, list[str]]] = []
         for r in rows:
@@ -309,11 +318,12 @@ class Writer:
         through = Thread.tags.through
         pks = [self.threads[r.ref] for r in rows]
         have: dict[int, set[int]] = defaultdict(set)
-        for part in chunks(pks):
-            for thread_id, tag_id in through.objects.filter(thread_id__in=part).values_list(
-                "thread_id", "tag_id"
-            ):
-                have[thread_id].add(tag_id)
+        for thread_id, tag_id in select_in(
+            f"SELECT thread_id, tag_id FROM {through._meta.db_table} WHERE thread_id {{in}}",
+            [],
+            pks,
+        ):
+            have[thread_id].add(tag_id)
         adds, drops = [], []
         for r, pk in zip(rows, pks, strict=True):
             want = set(self.tag_pks(r.tags)) if r.tags else set()
@@ -453,16 +463,18 @@ class Writer:
                 occurred_at=r.occurred_at,
                 key=r.key,
             )
-        stored: set[str] = set()
         keys = list(specs)
-        for part in chunks(keys):
-            stored.update(
-                # exclude(key=""), no order: the partial unique index on (community, key).
-                LedgerEvent.objects.filter(community=self.community, key__in=part)
-                .exclude(key="")
-                .order_by()
-                .values_list("key", flat=True)
+        # NOT (key = ''): the term that lets the database use the partial unique
+        # index on (community, key) rather than read all the community's events.
+        stored = {
+            key
+            for (key,) in select_in(
+                f'SELECT "key" FROM {LedgerEvent._meta.db_table} WHERE community_id = %s '
+                """AND NOT ("key" = '') AND "key" {in}""",
+                [self.community.pk],
+                keys,
             )
+        }
         events_record_bulk(spec for key, spec in specs.items() if key not in stored)
         for key in keys:
             self.tally["events"].record(key, "unchanged" if key in stored else "created")
@@ -630,19 +642,28 @@ class Writer:
 
     # Helpers -----------------------------------------------------------------
 
-    def _existing(
-        self, scope: Any, rows: Sequence[ThreadRow] | Sequence[ReplyRow], columns: list[str]
+    def _existing_threads(
+        self, rows: Sequence[ThreadRow], columns: list[str]
     ) -> dict[tuple[str, str], Values]:
-        found: dict[tuple[str, str], Values] = {}
+        """The stored threads among ``rows``, by natural key: their ``columns``."""
         by_source: dict[str, list[str]] = defaultdict(list)
         for r in rows:
             by_source[r.source].append(r.source_id)
+        by_pk: dict[int, str] = {}
         for source, ids in by_source.items():
-            for part in chunks(ids):
-                # exclude(source=""), no order: the partial unique index on the natural key.
-                in_part = scope.filter(source=source, source_id__in=part).exclude(source="")
-                for row in in_part.order_by().values("source_id", *columns):
-                    found[(source, row["source_id"])] = row
+            # NOT (source = ''): the term that lets the database use the partial
+            # unique index on (community, source, source_id).
+            for pk, _ in select_in(
+                f"SELECT id, source_id FROM {_THREAD_TABLE} WHERE community_id = %s "
+                "AND source = %s AND NOT (source = '') AND source_id {in}",
+                [self.community.pk, source],
+                ids,
+            ):
+                by_pk[pk] = source
+        found: dict[tuple[str, str], Values] = {}
+        for part in chunks(list(by_pk)):
+            for row in Thread.objects.filter(pk__in=part).order_by().values("source_id", *columns):
+                found[(by_pk[row["pk"]], row["source_id"])] = row
         return found
 
     def _stored_replies(self, source: str) -> dict[str, int]:

@@ -56,6 +56,7 @@ def events_record_bulk(specs: Iterable[EventSpec], *, batch_size: int = 1000) ->
     """
     now = timezone.now()
     adapt = _datetime_adapter()
+    recorded_at = adapt(now)
     rows = [
         (
             s.community_id,
@@ -65,8 +66,8 @@ def events_record_bulk(specs: Iterable[EventSpec], *, batch_size: int = 1000) ->
             s.object_type,
             s.object_id,
             s.thread_id,
-            adapt(s.occurred_at or now),
-            adapt(now),
+            adapt(s.occurred_at) if s.occurred_at else recorded_at,
+            recorded_at,
             s.key,
         )
         for s in specs
