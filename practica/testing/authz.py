@@ -231,7 +231,7 @@ def build_world() -> World:
             circle = circle_create(
                 community=community,
                 actor=sage,
-                name=f"{name.title()} {slug} circle",
+                name=f"{name.title()} circle {marker('circlename', slug, name)}",
                 slug=f"{name}-circle",
                 tier=tier,
                 description=marker("circle", slug, name),

@@ -239,6 +239,15 @@ def circle_visible(subject: Subject, role: str) -> Verdict:
     return Verdict(allowed, rule)
 
 
+def circle_invited(subject: Subject, role: str) -> Verdict:
+    """Only the people invited into a closed circle are told its name."""
+    if found := _no_operator(role):
+        return found
+    if subject.place in CLOSED_PLACES and role == "circle_member":
+        return Verdict(True, "an invitation into a closed circle goes to the invited person")
+    return Verdict(False, "nobody else is notified of a circle (open ones are joined, not invited)")
+
+
 def circle_export(subject: Subject, role: str) -> Verdict:
     if found := _operator_only(subject, role):
         return found
@@ -307,6 +316,7 @@ CELLS: dict[tuple[str, str], Rule] = {
     ("circle", "page"): circle_visible,
     ("circle", "api"): circle_visible,
     ("circle", "exports"): circle_export,
+    ("circle", "notifications"): circle_invited,
     ("thread", "page"): content_page,
     ("thread", "api"): content_page,
     ("thread", "search"): content_page,
@@ -359,10 +369,6 @@ NOT_APPLICABLE: dict[tuple[str, str], str] = {
     ("circle", "suggestions"): "suggestions rank threads and people, not circles",
     ("circle", "feeds"): "feeds list threads; a circle's threads are checked as 'thread'",
     ("circle", "compass"): "the compass reports circles as counts, never by name",
-    (
-        "circle",
-        "notifications",
-    ): "circle invitations go only to the invited (a closed circle's member)",
     ("thread", "compass"): "the compass's thread titles are checked as 'compass detail'",
     ("reply", "compass"): "the compass names no reply",
     ("reply", "notifications"): "invitations to answer name threads, not replies",

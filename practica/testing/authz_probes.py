@@ -336,7 +336,9 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
 
     if place.circle is not None:
         circle = Target(
-            Subject("circle", slug, name), f"circle {where}", (marker("circle", slug, name),)
+            Subject("circle", slug, name),
+            f"circle {where}",
+            (marker("circle", slug, name), marker("circlename", slug, name)),
         )
         circle.probes += _pages(
             f,
@@ -347,6 +349,8 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
         )
         circle.probes.append(_api(f, f"/communities/{slug}/circles"))
         circle.probes.append(_exports(f, slug))
+        circle.probes += _pages(f, "notifications", "/notifications/")
+        circle.probes.append(_api(f, "/notifications", channel="notifications"))
         out.append(circle)
 
     for kind, item in (("thread", thread), ("story", story)):
