@@ -15,6 +15,7 @@ from practica.core.api_schemas import (
     ERRORS_READ,
     ERRORS_WRITE,
     STORABLE,
+    InputSchema,
     ObjectId,
     PageOut,
     PageQuery,
@@ -41,13 +42,13 @@ Text = Annotated[str, Field(max_length=20_000), STORABLE]
 Line = Annotated[str, Field(max_length=200), STORABLE]
 
 
-class MeasureIn(Schema):
+class MeasureIn(InputSchema):
     name: Annotated[str, Field(min_length=1, max_length=100), STORABLE]
     unit: Annotated[str, Field(max_length=40), STORABLE] = ""
     better: Better = Better.HIGHER
 
 
-class ExperimentIn(Schema):
+class ExperimentIn(InputSchema):
     title: Annotated[str, Field(min_length=1, max_length=200), STORABLE]
     question: Text
     hypothesis: Text
@@ -58,29 +59,29 @@ class ExperimentIn(Schema):
     inspired_by: list[ObjectId] = Field(default_factory=list, max_length=50)
 
 
-class JoinIn(Schema):
+class JoinIn(InputSchema):
     organisation: Line = ""
     setting: Line = ""
     scale: Annotated[str, Field(max_length=100), STORABLE] = ""
 
 
-class ObservationIn(Schema):
+class ObservationIn(InputSchema):
     what_we_did: Text
     what_happened: Text
     measures: dict[Annotated[str, Field(max_length=100)], float] = Field(default_factory=dict)
     surprises: Text = ""
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(InputSchema):
     body: Text
 
 
-class ReflectionIn(Schema):
+class ReflectionIn(InputSchema):
     learned: Text
     differences: Text = ""
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     decision: Decision
     note: Text = ""
     next_plan: Text = Field(
@@ -172,7 +173,7 @@ class PracticeOut(Schema):
     versions: list[VersionOut]
 
 
-class PracticeIn(Schema):
+class PracticeIn(InputSchema):
     name: Annotated[str, Field(min_length=1, max_length=200), STORABLE]
     summary: Text
     when_to_use: Text = ""
@@ -181,12 +182,12 @@ class PracticeIn(Schema):
     maturity: Maturity = Maturity.EMERGING
 
 
-class EvidenceIn(Schema):
+class EvidenceIn(InputSchema):
     experiments: list[ObjectId] = Field(default_factory=list, max_length=50)
     threads: list[ObjectId] = Field(default_factory=list, max_length=50)
 
 
-class VersionIn(Schema):
+class VersionIn(InputSchema):
     """Fields left out carry over from the current version; ``body`` is the steps (``how``)."""
 
     change_note: Text
@@ -203,7 +204,7 @@ class VersionIn(Schema):
     )
 
 
-class AgendaItemIn(Schema):
+class AgendaItemIn(InputSchema):
     question: Annotated[str, Field(min_length=1, max_length=2000), STORABLE]
 
 

@@ -175,3 +175,19 @@ def test_iterate_takes_the_next_plan_and_a_version_cites_a_challenge(api, cast, 
     assert revised.body["versions"][-1]["evidence"] == [
         {"experiment_id": made.body["id"], "thread_id": None, "stance": "challenges"}
     ]
+
+
+def test_a_misspelt_field_is_refused_by_name_not_silently_dropped(api, cast):
+    experiments = "/api/v1/communities/gardeners/experiments"
+    refused = api.as_(cast.mo).post(experiments, {**EXPERIMENT, "checkin_every": 3})
+    assert refused.status == 422
+    assert refused.field == "checkin_every"
+    measures = [{"name": "litres", "units": "l"}]
+    refused = api.as_(cast.mo).post(experiments, {**EXPERIMENT, "measures": measures})
+    assert refused.status == 422
+    assert refused.field == "measures.0.units"
+    agenda = "/api/v1/communities/gardeners/learning-agenda"
+    refused = api.as_(cast.mo).post(agenda, {"question": "Why?", "questoin": "typo"})
+    assert refused.status == 422 and refused.field == "questoin"
+    assert api.get(agenda).body["count"] == 0
+    assert api.get(experiments).body["count"] == 0
