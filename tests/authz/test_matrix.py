@@ -17,6 +17,7 @@ from practica.testing.authz_policy import (
     CHANNELS,
     KINDS,
     NOT_APPLICABLE,
+    Subject,
     Verdict,
     expect,
     table_is_complete,
@@ -53,6 +54,7 @@ def _judge(target: Target, role: str, probe: Probe, verdict: Verdict, seen: Seen
 def run_channel(matrix: Matrix, tally: Tally, channel: str) -> None:
     leaks: list[str] = []
     misses: list[str] = []
+    outcomes: set[bool] = set()
     for target in matrix.targets:
         if target.only is not None and channel not in target.only:
             continue
@@ -68,6 +70,7 @@ def run_channel(matrix: Matrix, tally: Tally, channel: str) -> None:
                     continue
                 seen = probe.fetch(role)
                 wanted = through(verdict, role, scoped_api=probe.scoped_api)
+                outcomes.add(bool(wanted.allowed))
                 tally.checks += 1
                 problem = _judge(target, role, probe, wanted, seen)
                 if problem is None:
@@ -75,6 +78,8 @@ def run_channel(matrix: Matrix, tally: Tally, channel: str) -> None:
                 (leaks if problem.startswith(("LEAK", "SERVER", "DENIED")) else misses).append(
                     problem
                 )
+    # A channel checked only one way (all allowed, or all denied) would prove little.
+    assert outcomes == {True, False}, f"{channel}: every check expected {outcomes}"
     tally.requests = matrix.fetcher.requests
     tally.leaks += leaks
     tally.misses += misses
@@ -89,6 +94,63 @@ def test_every_object_is_read_through_the_channel_exactly_as_the_policy_says(
     matrix: Matrix, tally: Tally, channel: str
 ) -> None:
     run_channel(matrix, tally, channel)
+
+
+def test_the_judge_calls_a_marker_shown_where_denied_a_leak_and_one_missing_a_refusal() -> None:
+    target = Target(Subject("thread", "closed", "private"), "thread closed/private", ("zqxq",))
+    probe = Probe("page", "GET /c/closed/t/1/", lambda role: Seen(200, ""), detail=True)
+    denied, allowed = Verdict(False, "closed"), Verdict(True, "open")
+    leak = _judge(target, "steward", probe, denied, Seen(200, "<h1>zqxq</h1>"))
+    assert leak is not None and leak.startswith("LEAK of 'zqxq'") and "role steward" in leak
+    assert _judge(target, "steward", probe, denied, Seen(404, "")) is None
+    shown = _judge(target, "steward", probe, denied, Seen(200, "nothing"))
+    assert shown is not None and shown.startswith("DENIED OBJECT ANSWERED 200")
+    crash = _judge(target, "member", probe, allowed, Seen(500, "zqxq"))
+    assert crash is not None and crash.startswith("SERVER ERROR 500")
+    missing = _judge(target, "member", probe, allowed, Seen(200, "nothing"))
+    assert missing is not None and missing.startswith("REFUSED (200)")
+    assert _judge(target, "member", probe, allowed, Seen(200, "zqxq")) is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "community", "place", "role", "channel", "allowed"),
+    [
+        # docs/privacy.md: a steward is no key to a closed circle, on any channel.
+        ("thread", "open", "private", "steward", "page", False),
+        ("reply", "open", "confidential", "steward", "search", False),
+        ("thread", "open", "private", "circle_member", "page", True),
+        # Members' circles need an active membership; public communities are read by all.
+        ("thread", "open", "members", "anonymous", "api", False),
+        ("story", "open", "none", "anonymous", "feeds", True),
+        ("thread", "closed", "none", "outsider", "search", False),
+        # Closed circles are in no feed and in no export, even for their own members.
+        ("thread", "open", "private", "circle_member", "feeds", False),
+        ("thread", "open", "confidential", "operator", "exports", False),
+        ("thread", "open", "members", "operator", "exports", True),
+        # Hidden content: its author and the stewards only.
+        ("thread", "open", "hidden", "member", "page", False),
+        ("thread", "open", "hidden", "steward", "page", True),
+        # The Chatham House rule: words travel, names stay in the circle.
+        ("attribution", "open", "chatham", "member", "page", False),
+        ("attribution", "open", "chatham", "circle_member", "page", True),
+        ("profile", "open", "chatham", "steward", "page", False),
+        # The compass's detail: stewards only, never a confidential circle's people.
+        ("compass detail", "open", "none", "member", "compass", False),
+        ("compass detail", "open", "confidential", "steward", "compass", False),
+    ],
+)
+def test_the_policy_says_what_the_documents_promise(
+    kind: str, community: str, place: str, role: str, channel: str, allowed: bool
+) -> None:
+    assert expect(Subject(kind, community, place), role, channel).allowed is allowed
+
+
+def test_a_suspended_person_reads_pages_but_not_the_api_where_suspended() -> None:
+    subject = Subject("thread", "open", "none")
+    verdict = expect(subject, "suspended", "api")
+    assert verdict.allowed is True
+    assert through(verdict, "suspended", scoped_api=True).allowed is False
+    assert through(verdict, "suspended", scoped_api=False).allowed is True
 
 
 def test_the_policy_covers_every_kind_and_channel_with_a_rule_or_a_reason() -> None:
