@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from practica.compass import selectors, services
-from practica.compass.watermark import is_up_to_date
+from practica.compass.watermark import looks_up_to_date
 from practica.core.api_auth import PUBLIC_READ, caller, signed_in
 from practica.core.api_schemas import ERRORS_READ, ERRORS_WRITE, Slug
 from practica.core.errors import InvalidInput, NotAllowed, NotFound
@@ -105,7 +105,7 @@ def compass_object(access: selectors.CompassAccess, snapshot: Any) -> JsonRespon
     Returned as JSON directly: ``CompassOut`` documents its shape, but passing the
     snapshot through the schema would drop the parts it names only as extras."""
     seen = selectors.compass_as_seen(access=access, snapshot=snapshot)
-    seen["up_to_date"] = is_up_to_date(snapshot=snapshot)
+    seen["up_to_date"] = looks_up_to_date(snapshot=snapshot)
     return JsonResponse(seen)
 
 

@@ -23,7 +23,7 @@ from practica.compass.selectors import (
     snapshot_for,
 )
 from practica.compass.services import compass_refresh, compass_settings_update
-from practica.compass.watermark import is_up_to_date
+from practica.compass.watermark import looks_up_to_date
 from practica.core.errors import NotAllowed, NotFound, PracticaError
 from practica.core.web import domain_errors, form_error, sentence
 
@@ -100,7 +100,7 @@ def compass_page(request: HttpRequest, slug: str) -> HttpResponse:
         roster, more = presenters.roster(c) if access.person_level else ([], 0)
         context.update(
             c=c,
-            up_to_date=is_up_to_date(snapshot=snapshot),
+            up_to_date=looks_up_to_date(snapshot=snapshot),
             age=timezone.now() - snapshot.computed_at,
             sections=presenters.sections(c),
             journey=presenters.journey(c),

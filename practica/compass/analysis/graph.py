@@ -121,6 +121,10 @@ class ReplyGraph:
         g.es["weight"] = weight.tolist()
         return g
 
+    @cached_property
+    def largest_component(self) -> int:
+        return _largest_component(self.undirected)
+
     @property
     def pair_weight(self) -> I64:
         """Interactions per unordered pair of people (both directions added up)."""
@@ -153,12 +157,19 @@ def repeated_pairs(pair_weight: I64, at_least: int = 3) -> tuple[int, float | No
     return count, (count / total if total else None)
 
 
+def _largest_component(u: igraph.Graph) -> int:
+    """Size of the largest connected component (counted in numpy: igraph's ``sizes()``
+    counts in Python)."""
+    if u.vcount() == 0:
+        return 0
+    return int(np.bincount(np.asarray(u.connected_components().membership)).max())
+
+
 def largest_component_share(g: ReplyGraph) -> float | None:
     if g.n_nodes == 0:
         return None
     # Weakly connected components of the directed graph are those of the undirected one.
-    sizes = g.undirected.connected_components().sizes()
-    return max(sizes) / g.n_nodes
+    return g.largest_component / g.n_nodes
 
 
 @dataclass(frozen=True)
@@ -245,10 +256,10 @@ def normalised_betweenness(values: F64, n: int) -> F64:
 def split_if_removed(g: ReplyGraph, node: int) -> float:
     """Share of the largest component cut off from it if ``node`` left (0: nobody)."""
     u = g.undirected
-    before = max(u.connected_components().sizes())
+    before = g.largest_component
     rest = u.copy()
     rest.delete_vertices([node])
-    after = max(rest.connected_components().sizes()) if rest.vcount() else 0
+    after = _largest_component(rest)
     remaining = before - 1
     return float((remaining - after) / remaining) if remaining > 0 else 0.0
 

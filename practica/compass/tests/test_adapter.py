@@ -94,3 +94,30 @@ def test_reading_in_small_chunks_gives_the_same_arrays():
     chunked = load_activity(made.community.pk, chunk=7)
     for name in ("thread_ids", "reply_ids", "reply_target", "reply_time", "event_time"):
         assert np.array_equal(getattr(whole, name), getattr(chunked, name)), name
+
+
+def test_reading_whole_tables_or_through_indexes_gives_the_same_arrays(monkeypatch):
+    from practica.compass import adapter
+
+    made = community_generate(slug="synthetic-paths", people=30, interactions=200, seed=5)
+    other = community_generate(slug="synthetic-other", people=20, interactions=100, seed=6)
+    read = {}
+    for scan in (True, False):
+        monkeypatch.setattr(adapter, "scan_tables", lambda community_id, scan=scan: scan)
+        read[scan] = load_activity(made.community.pk)
+    names = ("thread_ids", "thread_kind", "reply_ids", "reply_target", "reply_time")
+    for name in (*names, "event_verb", "event_time", "tag_code", "link_time", "perspectives"):
+        assert np.array_equal(getattr(read[True], name), getattr(read[False], name)), name
+    # Nothing of the other community is read either way.
+    theirs = set(other.community.threads.values_list("pk", flat=True))
+    assert theirs and not theirs & set(read[True].thread_ids.tolist())
+    assert read[True].thread_ids.shape[0] == made.threads
+
+
+def test_a_large_community_is_read_by_scanning_on_sqlite_only():
+    from django.db import connection
+
+    from practica.compass.adapter import scan_tables
+
+    made = community_generate(slug="synthetic-alone", people=30, interactions=200, seed=7)
+    assert scan_tables(made.community.pk) is (connection.vendor == "sqlite")

@@ -13,7 +13,12 @@ from practica.accounts.services import user_create
 from practica.communities.services import community_join
 from practica.compass.models import CompassState
 from practica.compass.services import compass_refresh
-from practica.compass.watermark import is_up_to_date, signals_digest, watermark_read
+from practica.compass.watermark import (
+    is_up_to_date,
+    looks_up_to_date,
+    signals_digest,
+    watermark_read,
+)
 from practica.learning.services import experiment_propose
 from practica.surveys.aggregates import MIN_RESPONDENTS
 from practica.surveys.instruments import items_of
@@ -114,3 +119,28 @@ def test_a_survey_closed_with_enough_answers_moves_the_watermark(people, story):
     assert second.computed
     assert second.snapshot.result["pulse"]["surveys"] == 1
     assert is_up_to_date(snapshot=second.snapshot)
+
+
+def test_the_page_check_sees_new_threads_events_and_signals(people, story):
+    from practica.exchange.services import reply_create, thread_create
+
+    community = people.community
+    snapshot = compass_refresh(community=community, seed=3).snapshot
+    assert looks_up_to_date(snapshot=snapshot)
+    thread = thread_create(
+        community=community, author=people.member, kind="question", title="Slugs?", body="How?"
+    )
+    assert not looks_up_to_date(snapshot=snapshot)  # a new thread
+    snapshot = compass_refresh(community=community, seed=3).snapshot
+    assert looks_up_to_date(snapshot=snapshot)
+    reply_create(thread=thread, author=people.steward, body="Beer traps.")
+    assert not looks_up_to_date(snapshot=snapshot)  # the reply's ledger event
+    snapshot = compass_refresh(community=community, seed=3).snapshot
+    experiment_propose(
+        community=community,
+        proposer=people.member,
+        title="Beer traps",
+        question="Do beer traps keep slugs off?",
+        hypothesis="Half the slugs.",
+    )
+    assert not looks_up_to_date(snapshot=snapshot)  # the learning signal
