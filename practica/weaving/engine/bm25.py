@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from collections.abc import Sequence
@@ -94,10 +95,12 @@ class FieldedIndex:
     def _field(
         self, docs: Sequence[Sequence[str]], *, k1: float, b: float
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
         vocab = self.vocab
+        for term in sorted(set().union(*docs)):
+            vocab.setdefault(term, len(vocab))
         flat = np.fromiter(
-            (vocab.setdefault(t, len(vocab)) for d in docs for t in d),
+            map(vocab.__getitem__, itertools.chain.from_iterable(docs)),
             dtype=np.int64,
             count=int(lengths.sum()),
         )

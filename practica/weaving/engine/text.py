@@ -35,11 +35,17 @@ def clean_text(text: str) -> str:
     """Plain text without markup, links to other threads, or bare URLs."""
     if not text:
         return ""
-    text = _THREAD_LINK_RE.sub(" ", text)
-    text = _MARKDOWN_THREAD_LINK_RE.sub(" ", text)
-    text = _TAG_RE.sub(" ", text)
-    text = html.unescape(text)
-    text = _URL_RE.sub(" ", text)
+    # Each pattern only where it can match: most texts have no markup or links at all.
+    if "<a" in text or "<A" in text:
+        text = _THREAD_LINK_RE.sub(" ", text)
+    if "](" in text:
+        text = _MARKDOWN_THREAD_LINK_RE.sub(" ", text)
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "://" in text:
+        text = _URL_RE.sub(" ", text)
     return _SPACE_RE.sub(" ", text).strip()
 
 
@@ -60,8 +66,12 @@ def terms(text: str) -> list[str]:
 
 
 def terms_of_many(texts: Iterable[str]) -> list[list[str]]:
-    """``terms`` of many texts, stemming all their words in one call (for building indexes)."""
-    found = [words(t) for t in texts]
-    flat = [w for ws in found for w in ws]
-    stems = iter(_stemmer().stemWords(flat) if flat else [])
-    return [[next(stems) for _ in ws] for ws in found]
+    """``terms`` of many texts (for building indexes): each distinct word is stemmed once,
+    and stop words map to nothing."""
+    tokens = [_TOKEN_RE.findall(t.lower()) for t in texts]
+    vocabulary: set[str] = set().union(*tokens)
+    plain = [w for w in vocabulary if w not in STOPWORDS]
+    stems: dict[str, str] = dict(zip(plain, _stemmer().stemWords(plain), strict=True))
+    stems.update(dict.fromkeys(vocabulary & STOPWORDS, ""))
+    stem = stems.__getitem__
+    return [list(filter(None, map(stem, found))) for found in tokens]
