@@ -93,7 +93,8 @@ class Subject:
     owner: str = ""
     #: For survey results: whether the results may be shown at all (closed, 5+).
     threshold_met: bool = True
-    #: "stewards" for views only stewards open (the moderation queue, the audit log).
+    #: "stewards" for views only stewards open (the moderation queue, the audit log);
+    #: "self" for a person's own view of what they gave (their survey page).
     audience: str = ""
 
 
@@ -266,6 +267,10 @@ def learning(subject: Subject, role: str) -> Verdict:
 def survey(subject: Subject, role: str) -> Verdict:
     if found := _no_operator(role):
         return found
+    if subject.owner and subject.audience == "self":
+        # Answers can be changed (and so are shown, to their giver) until the close;
+        # a closed survey's page shows its results, and one's answers are in one's data.
+        return Verdict(False, "a closed survey's page shows nobody's answers, not even one's own")
     if subject.owner:
         return Verdict(False, "nobody sees one person's answers on the results")
     if role not in INSIDERS or role not in COMMUNITY_READERS[subject.community][0]:

@@ -303,6 +303,14 @@ def _community_targets(world: World, f: Fetcher, slug: str) -> list[Target]:
         answer.probes += _pages(f, "page", f"/c/{slug}/surveys/{survey.pk}/results/")
         answer.probes.append(_api(f, f"/surveys/{survey.pk}/results"))
         out.append(answer)
+        page = Target(
+            Subject("survey result", slug, owner=username, audience="self"),
+            f"{username}'s own survey answer in {slug} (on the survey's page)",
+            (story,),
+            only=frozenset({"page"}),
+        )
+        page.probes += _pages(f, "page", f"/c/{slug}/surveys/{survey.pk}/")
+        out.append(page)
         own = Target(
             Subject("export", slug, owner=username),
             f"{username}'s own survey answer in {slug} (their data)",
