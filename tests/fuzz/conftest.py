@@ -39,7 +39,7 @@ from practica.learning.models import Experiment, Observation, Practice
 from practica.learning.services import experiment_join, experiment_propose, reflection_add
 from practica.surveys.models import Survey
 from practica.surveys.services import survey_close, survey_create, survey_open
-from practica.trust.services import content_hide
+from practica.trust.services import content_hide, suspension_create
 from practica.weaving import index
 from practica.weaving.index import indexes_forget
 from practica.weaving.models import Notification
@@ -142,6 +142,17 @@ def fuzz_world(
         .first()
     )
     assert member is not None
+    # Suspended from the growers: the API refuses them there (403) before any handler.
+    suspended = (
+        Membership.objects.filter(community=growers, role=Role.MEMBER)
+        .order_by("-pk")
+        .select_related("user")
+        .first()
+    )
+    assert suspended is not None and suspended.pk != member.pk
+    suspension_create(
+        actor=steward, person=suspended.user, community=growers, note="fuzz: cooling off"
+    )
     outsider = user_create(
         username="fuzz-outsider", email="outsider@example.org", password="pw-outsider-123"
     )
@@ -169,6 +180,7 @@ def fuzz_world(
         "steward": token_create(user=steward, name="fuzz")[1],
         "member": token_create(user=member.user, name="fuzz")[1],
         "outsider": token_create(user=outsider, name="fuzz")[1],
+        "suspended": token_create(user=suspended.user, name="fuzz")[1],
         "anonymous": None,
     }
     slugs: list[object] = [
@@ -217,6 +229,14 @@ def fuzz_world(
     )
     experiment_join(experiment=tried, person=member.user)
     reflection_add(experiment=tried, actor=steward, learned="Mulch kept the beds moist.")
+    ongoing = experiment_propose(
+        community=growers,
+        proposer=steward,
+        title="Comfrey tea for tomatoes",
+        question="Does comfrey tea raise the yield?",
+        hypothesis="A tenth more tomatoes.",
+    )
+    experiment_join(experiment=ongoing, person=member.user)
     agreement = Agreement.objects.filter(community=growers, circle=None).order_by("-version")
     people = list(
         Membership.objects.filter(community=growers, role=Role.MEMBER)
@@ -241,7 +261,9 @@ def fuzz_world(
             ),
             "circle": _ids(Circle.objects.all()),
             "survey": _ids(Survey.objects.all()),
-            "experiment": _ids(Experiment.objects.all(), Experiment.objects.filter(pk=tried.pk)),
+            "experiment": _ids(
+                Experiment.objects.all(), Experiment.objects.filter(pk__in=[tried.pk, ongoing.pk])
+            ),
             "observation": _ids(Observation.objects.all()),
             "practice": _ids(Practice.objects.all()),
             "notification": _ids(Notification.objects.filter(recipient=steward)),
@@ -270,6 +292,18 @@ def fuzz_world(
                 {
                     "path_parameters": {"experiment_id": tried.pk},
                     "body": {"decision": "adapt", "note": "Mulch, but thinner."},
+                }
+            ],
+            "POST /api/v1/experiments/{experiment_id}/observations": [
+                {
+                    "path_parameters": {"experiment_id": ongoing.pk},
+                    "body": {"what_we_did": "Fed weekly.", "what_happened": "Darker leaves."},
+                }
+            ],
+            "POST /api/v1/experiments/{experiment_id}/reflection": [
+                {
+                    "path_parameters": {"experiment_id": ongoing.pk},
+                    "body": {"learned": "Leaves, not fruit."},
                 }
             ],
             "POST /api/v1/threads/{id}/restore": [

@@ -3,12 +3,12 @@
 Each operation gets ``POSITIVE_EXAMPLES`` cases that the schema allows and
 ``NEGATIVE_EXAMPLES`` that it forbids, sent in-process to the Django WSGI
 application as the steward of a seeded community, a member, a person from
-outside and an anonymous visitor. Path parameters mostly name real objects of
-the demo (see ``conftest.py``), and a few writes get bodies naming real people
-or an explicit case sent by the steward, so every operation's handler answers
-with success at least once, not only with its 404s. Every answer must be no
-server error, and must match the status codes, content type and schema the
-document publishes.
+outside, a member suspended from that community, and an anonymous visitor.
+Path parameters mostly name real objects of the demo (see ``conftest.py``),
+and a few writes get bodies naming real people or an explicit case sent by the
+steward, so every operation's handler answers with success at least once, not
+only with its 404s. Every answer must be no server error, and must match the
+status codes, content type and schema the document publishes.
 
 Hypothesis runs derandomized, so the same code generates the same cases. Each
 case runs in a savepoint that is rolled back, so cases do not depend on the
@@ -60,7 +60,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-IDENTITIES = ("steward", "member", "outsider", "anonymous")
+IDENTITIES = ("steward", "member", "outsider", "suspended", "anonymous")
 
 
 @dataclass
