@@ -147,7 +147,9 @@ def community_totals(community: Community) -> dict[str, int]:
     }
 
 
-def import_summary(outcome: Outcome, *, started: float) -> dict[str, Any]:
+def import_summary(
+    outcome: Outcome, *, started: float, cpu_started: float | None = None
+) -> dict[str, Any]:
     stats = outcome.stats
     return {
         "community": outcome.community.slug,
@@ -157,4 +159,10 @@ def import_summary(outcome: Outcome, *, started: float) -> dict[str, Any]:
         "unchanged": stats.unchanged,
         "skipped": dict(sorted(stats.skipped.items())),
         "seconds": round(time.perf_counter() - started, 3),
+        # CPU seconds of this process (every thread): what a busy machine disturbs least.
+        **(
+            {"cpu_seconds": round(time.process_time() - cpu_started, 3)}
+            if cpu_started is not None
+            else {}
+        ),
     }

@@ -17,6 +17,10 @@ Python functions registered on every connection Django opens
 (``register_functions``, from ``SearchConfig``). A write to a thread or reply
 through a bare ``sqlite3`` shell, outside Django, fails with "no such
 function"; Practica never writes that way.
+
+The triggers fire once per row. An import's batch is indexed instead at the
+end of its own transaction, in one statement in rowid order
+(``deferred_indexing``; decision 0004).
 """
 
 from __future__ import annotations

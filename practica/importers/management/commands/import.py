@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 module.add_arguments(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         fmt = options["format"]
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         except DatabaseError as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise CommandError(f"database: {first} (has `practica migrate` been run?)") from None
-        summary = import_summary(outcome, started=started)
+        summary = import_summary(outcome, started=started, cpu_started=cpu_started)
         if options["json"]:
             self.stdout.write(json.dumps(summary, sort_keys=False))
             return
