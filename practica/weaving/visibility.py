@@ -61,6 +61,7 @@ from practica.weaving.models import VisibilityClock
 READ = "read"
 EVIDENCE = "evidence"
 NO_CIRCLE = -1
+NOBODY = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ class VisibilityState:
     public: bool
     circle: np.ndarray  # circle id, or NO_CIRCLE
     hidden: np.ndarray  # hidden by moderation
-    author: np.ndarray  # author id (NO_CIRCLE when unknown); read for hidden threads
+    author: np.ndarray  # author id of hidden threads (NOBODY otherwise, or when unknown)
     tiers: dict[int, str]
     chatham: frozenset[int]
     hidden_replies: np.ndarray  # sorted ids of replies hidden by moderation
@@ -140,7 +141,7 @@ def state_read(indexes: CommunityIndexes, community: Community) -> VisibilitySta
     n = len(indexes.related.keys)
     circle = np.full(n, NO_CIRCLE, dtype=np.int64)
     hidden = np.zeros(n, dtype=bool)
-    author = np.full(n, NO_CIRCLE, dtype=np.int64)
+    author = np.full(n, NOBODY, dtype=np.int64)
     circles = list(
         Circle.objects.filter(community=community).values_list("pk", "tier", "chatham_house")
     )
@@ -157,7 +158,7 @@ def state_read(indexes: CommunityIndexes, community: Community) -> VisibilitySta
         at = position.get(pk)
         if at is not None:
             hidden[at] = True
-            author[at] = author_id if author_id is not None else NO_CIRCLE
+            author[at] = author_id if author_id is not None else NOBODY
     replies = Reply.objects.filter(hidden_at__isnull=False, thread__community=community)
     public = (
         Community.objects.filter(pk=community.pk).values_list("visibility", flat=True).first()
@@ -216,7 +217,8 @@ _states: OrderedDict[tuple[int, int, int], VisibilityState] = OrderedDict()
 _masks: OrderedDict[tuple[object, ...], np.ndarray] = OrderedDict()
 _lock = threading.Lock()
 MAX_STATES = 32
-MAX_MASKS = 512
+# A mask is a byte per thread (or per contribution): 128 of them stay in the tens of MB.
+MAX_MASKS = 128
 
 
 def forget() -> None:
