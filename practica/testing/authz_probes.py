@@ -37,6 +37,9 @@ from practica.testing.authz import (
 )
 from practica.testing.authz_policy import Subject
 
+#: An id no object of the world has.
+MISSING = 999_999
+
 
 @dataclass(frozen=True)
 class Seen:
@@ -59,6 +62,9 @@ class Probe:
     #: The roles this endpoint is asked as (None: all); an expensive rendering of what
     #: another probe already checks for everyone.
     roles: frozenset[str] | None = None
+    #: The same endpoint for an object that does not exist: a refused object must
+    #: answer exactly as a missing one, so that nobody can tell the two apart.
+    twin: Callable[[str], Seen] | None = None
 
 
 @dataclass
@@ -158,8 +164,16 @@ class _Quiet:
 
 
 def _pages(
-    f: Fetcher, channel: str, *urls: str, detail_first: bool = False, absent_only: bool = False
+    f: Fetcher,
+    channel: str,
+    *urls: str,
+    detail_first: bool = False,
+    absent_only: bool = False,
+    missing: str | None = None,
 ) -> list[Probe]:
+    """Probes of pages; with ``detail_first``, the first is one object's own page and
+    ``missing`` the same page for an object that does not exist."""
+    twin = (lambda role: f.page(role, missing)) if missing else None
     return [
         Probe(
             channel,
@@ -167,6 +181,7 @@ def _pages(
             (lambda role, u=url: f.page(role, u)),  # type: ignore[misc]
             detail=detail_first and n == 0,
             absent_only=absent_only,
+            twin=twin if detail_first and n == 0 else None,
         )
         for n, url in enumerate(urls)
     ]
@@ -200,6 +215,7 @@ def _api(
     detail: bool = False,
     channel: str = "api",
     absent_only: bool = False,
+    missing: str | None = None,
     **params: object,
 ) -> Probe:
     shown = path + (f"?{urlencode(params)}" if params else "")
@@ -211,15 +227,17 @@ def _api(
         detail=detail,
         scoped_api=scoped,
         absent_only=absent_only,
+        twin=(lambda role: f.api(role, missing)) if missing else None,
     )
 
 
-def _feed(f: Fetcher, url: str, *, detail: bool = False) -> Probe:
+def _feed(f: Fetcher, url: str, *, detail: bool = False, missing: str | None = None) -> Probe:
     return Probe(
         "feeds",
         f"GET {url} (personal token; none for anonymous)",
         lambda role: f.feed(role, url),
         detail=detail,
+        twin=(lambda role: f.feed(role, missing)) if missing else None,
     )
 
 
@@ -261,9 +279,10 @@ def _community_targets(world: World, f: Fetcher, slug: str) -> list[Target]:
         f"/c/{slug}/experiments/{experiment.pk}/",
         f"/c/{slug}/experiments/",
         detail_first=True,
+        missing=f"/c/{slug}/experiments/{MISSING}/",
     )
     exp.probes += [
-        _api(f, f"/experiments/{experiment.pk}", detail=True),
+        _api(f, f"/experiments/{experiment.pk}", detail=True, missing=f"/experiments/{MISSING}"),
         _api(f, f"/communities/{slug}/experiments"),
     ]
     out.append(exp)
@@ -271,10 +290,15 @@ def _community_targets(world: World, f: Fetcher, slug: str) -> list[Target]:
     practice = world.practices[slug]
     prac = Target(Subject("practice", slug), f"practice in {slug}", (marker("practice", slug),))
     prac.probes += _pages(
-        f, "page", f"/c/{slug}/practices/{practice.pk}/", f"/c/{slug}/practices/", detail_first=True
+        f,
+        "page",
+        f"/c/{slug}/practices/{practice.pk}/",
+        f"/c/{slug}/practices/",
+        detail_first=True,
+        missing=f"/c/{slug}/practices/{MISSING}/",
     )
     prac.probes += [
-        _api(f, f"/practices/{practice.pk}", detail=True),
+        _api(f, f"/practices/{practice.pk}", detail=True, missing=f"/practices/{MISSING}"),
         _api(f, f"/communities/{slug}/practices"),
     ]
     out.append(prac)
@@ -330,7 +354,9 @@ def _community_targets(world: World, f: Fetcher, slug: str) -> list[Target]:
         out.append(person)
 
     feed = Target(Subject("feed", slug), f"{slug}'s community feed", (community.name,))
-    feed.probes.append(_feed(f, f"/c/{slug}/feed.atom", detail=True))
+    feed.probes.append(
+        _feed(f, f"/c/{slug}/feed.atom", detail=True, missing="/c/no-such-community/feed.atom")
+    )
     out.append(feed)
     return out
 
@@ -354,6 +380,7 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
             f"/c/{slug}/circles/{place.circle.slug}/",
             f"/c/{slug}/circles/",
             detail_first=True,
+            missing=f"/c/{slug}/circles/no-such-circle/",
         )
         circle.probes.append(_api(f, f"/communities/{slug}/circles"))
         circle.probes.append(_exports(f, slug))
@@ -373,9 +400,16 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
                 f"/c/{slug}/practices/{practice.pk}/",
                 f"/c/{slug}/learning-agenda/",
             ]
-        target.probes += _pages(f, "page", f"/c/{slug}/t/{item.pk}/", *lists, detail_first=True)
+        target.probes += _pages(
+            f,
+            "page",
+            f"/c/{slug}/t/{item.pk}/",
+            *lists,
+            detail_first=True,
+            missing=f"/c/{slug}/t/{MISSING}/",
+        )
         target.probes += [
-            _api(f, f"/threads/{item.pk}", detail=True),
+            _api(f, f"/threads/{item.pk}", detail=True, missing=f"/threads/{MISSING}"),
             _api(f, f"/communities/{slug}/threads", limit=100),
             # The API cites evidence and inspirations by id: only absence is asserted.
             _api(f, f"/experiments/{experiment.pk}", absent_only=True),

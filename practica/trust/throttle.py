@@ -103,31 +103,39 @@ def _suspended_people() -> dict[int, list[int | None]]:
     return dict(found)
 
 
-def _community_of_path(path: str) -> int | None:
+def _community_of_path(path: str, person: Any) -> int | None:
     for pattern, lookup in _PATHS:
         match = pattern.match(path)
         if match:
-            return lookup(match.group(1))
+            return lookup(match.group(1), person)
     return None
 
 
-def _by_slug(slug: str) -> int | None:
+def _by_slug(slug: str, person: Any) -> int | None:
     from practica.communities.models import Community
 
     return Community.objects.filter(slug=slug).values_list("pk", flat=True).first()
 
 
-def _by_id(model_path: str, field: str) -> Callable[[str], int | None]:
-    def lookup(pk: str) -> int | None:
+def _by_id(model_path: str, field: str) -> Callable[[str, Any], int | None]:
+    """The community of an object named by id, if the person may read the object.
+
+    A thread or reply they may not read answers 404 like a missing one (the endpoint
+    says so); refusing it with 403 would tell them that it exists.
+    """
+
+    def lookup(pk: str, person: Any) -> int | None:
         from django.apps import apps
 
         model: Any = apps.get_model(model_path)
-        return model.objects.filter(pk=int(pk)).values_list(field, flat=True).first()
+        rows = getattr(model.objects, "visible_to", None)
+        found = rows(person) if rows is not None else model.objects.all()
+        return found.filter(pk=int(pk)).values_list(field, flat=True).first()
 
     return lookup
 
 
-_PATHS: list[tuple[re.Pattern[str], Callable[[str], int | None]]] = [
+_PATHS: list[tuple[re.Pattern[str], Callable[[str, Any], int | None]]] = [
     (re.compile(r"^/api/v1/communities/([-a-z0-9]+)(?:/|$)"), _by_slug),
     (re.compile(r"^/api/v1/threads/(\d+)(?:/|$)"), _by_id("exchange.Thread", "community_id")),
     (
@@ -162,10 +170,10 @@ def _suspension_refusal(request: HttpRequest, digest: str) -> HttpResponse | Non
     if person_id is None or person_id not in suspended:
         return None
     scopes = suspended[person_id]
-    community_id = _community_of_path(request.path_info) if any(scopes) else None
+    person = User.objects.get(pk=person_id)
+    community_id = _community_of_path(request.path_info, person) if any(scopes) else None
     if None not in scopes and community_id not in scopes:
         return None
-    person = User.objects.get(pk=person_id)
     community = Community.objects.filter(pk=community_id).first() if community_id else None
     suspension = suspension_of(person, community)
     if suspension is None:

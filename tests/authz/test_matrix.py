@@ -17,6 +17,7 @@ from practica.testing.authz_policy import (
     CHANNELS,
     KINDS,
     NOT_APPLICABLE,
+    SUSPENDED_API,
     Subject,
     Verdict,
     expect,
@@ -48,6 +49,10 @@ def _judge(target: Target, role: str, probe: Probe, verdict: Verdict, seen: Seen
         return f"LEAK of {shown[0]!r} ({seen.status}) though denied ({verdict.rule}): {at}"
     if probe.detail and seen.status not in DENIED_STATUSES:
         return f"DENIED OBJECT ANSWERED {seen.status} (want 403/404/login): {at}"
+    if probe.detail and probe.twin is not None and verdict.rule != SUSPENDED_API:
+        missing = probe.twin(role).status
+        if missing != seen.status:
+            return f"DENIED OBJECT TOLD APART ({seen.status}; a missing one {missing}): {at}"
     return None
 
 
@@ -105,6 +110,13 @@ def test_the_judge_calls_a_marker_shown_where_denied_a_leak_and_one_missing_a_re
     assert _judge(target, "steward", probe, denied, Seen(404, "")) is None
     shown = _judge(target, "steward", probe, denied, Seen(200, "nothing"))
     assert shown is not None and shown.startswith("DENIED OBJECT ANSWERED 200")
+    twinned = Probe(
+        "page", "GET /c/closed/t/1/", lambda role: Seen(404, ""), detail=True,
+        twin=lambda role: Seen(404, ""),
+    )  # fmt: skip
+    told = _judge(target, "steward", twinned, denied, Seen(403, "Forbidden"))
+    assert told is not None and told.startswith("DENIED OBJECT TOLD APART (403; a missing one 404)")
+    assert _judge(target, "steward", twinned, denied, Seen(404, "")) is None
     crash = _judge(target, "member", probe, allowed, Seen(500, "zqxq"))
     assert crash is not None and crash.startswith("SERVER ERROR 500")
     missing = _judge(target, "member", probe, allowed, Seen(200, "nothing"))
