@@ -306,7 +306,8 @@ def table(results: dict[str, Any]) -> str:
     ]
     for label, key in rows:
         values = [results[n].get(key) for n in names]
-        lines.append(f"| {label} | " + " | ".join("—" if v is None else str(v) for v in values))
+        shown = " | ".join("—" if v is None else str(v) for v in values)
+        lines.append(f"| {label} | {shown} |")
     lines.append(
         "| load average (1 min) before | "
         + " | ".join(str(results[n]["load_average"]["before"][0]) for n in names)

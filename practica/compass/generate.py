@@ -30,7 +30,7 @@ from practica.compass.analysis.activity import THREAD_KINDS
 from practica.compass.analysis.synthetic import PERSPECTIVE_VALUES, Synthetic, generate
 from practica.core.errors import Conflict, InvalidInput
 from practica.exchange.models import Acknowledgement, Reply, ReplyKind, Tag, Thread, ThreadLink
-from practica.ledger.models import Verb
+from practica.ledger.models import LedgerEvent, Verb
 from practica.ledger.services import EventSpec, events_record_bulk
 
 BATCH = 5_000
@@ -441,11 +441,18 @@ def _record(specs: Iterator[EventSpec]) -> int:
 
 
 def _reset_sequences() -> None:
-    """PostgreSQL hands out ids from sequences: move them past the ids written here."""
+    """PostgreSQL hands out ids from sequences: move them past the ids written here; and
+    plans queries from table statistics: bring them up to date with what was written (a
+    planner that believes a million-row table empty chooses nested loops)."""
+    written: list[type[models.Model]] = [User, Membership, Thread, ThreadLink, Reply, LedgerEvent]
+    written.append(Thread.tags.through)
     statements = connection.ops.sequence_reset_sql(
         no_style(), [User, Thread, Reply, Tag, Acknowledgement]
     )
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+        for model in written:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
