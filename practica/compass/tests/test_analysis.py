@@ -266,3 +266,18 @@ def test_a_window_counts_only_what_happened_inside_it():
     assert march["reply_graph"]["edges"] == 1
     assert march["responsiveness"]["asks"] == 1
     assert [r["month"] for r in march["series"]] == ["2024-03"]
+
+
+def test_a_bridge_leaving_cuts_the_network_in_two_and_anyone_else_cuts_nothing():
+    from practica.compass.analysis.graph import ReplyGraph, split_if_removed
+
+    # Two triangles (0-1-2, 4-5-6) held together by person 3 only.
+    pairs = [(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (5, 6), (6, 4)]
+    source = np.array([a for a, _ in pairs], dtype=np.int32)
+    target = np.array([b for _, b in pairs], dtype=np.int32)
+    g = ReplyGraph.from_replies(source, target)
+    assert g.largest_component == 7
+    assert split_if_removed(g, 3) == pytest.approx(0.5)  # six left, the largest piece three
+    assert split_if_removed(g, 0) == 0.0
+    # The weighted graph the figures read is left as it was.
+    assert g.undirected.vcount() == 7 and "weight" in g.undirected.es.attributes()
