@@ -72,6 +72,8 @@ CIRCLE_TIERS = {
     "private": CircleTier.PRIVATE,
     "confidential": CircleTier.CONFIDENTIAL,
 }
+#: Whether the stewards share the compass's person-level detail with members.
+COMPASS_PEOPLE_SHARED = {"open": False, "closed": True}
 #: The display name of the one person who speaks only under the Chatham House rule.
 CHATTY_NAME = "Chatty Zqhushnameq"
 #: The display name of the one person who speaks only in confidential circles.
@@ -394,7 +396,7 @@ def build_world() -> World:
             community=community,
             actor=sage,
             members_see_aggregate=True,
-            members_see_people=False,
+            members_see_people=COMPASS_PEOPLE_SHARED[community.slug],
             unanswered_days=7,
         )
 

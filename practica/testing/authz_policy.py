@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from practica.testing.authz import ROLES
+from practica.testing.authz import COMPASS_PEOPLE_SHARED, ROLES
 
 #: The roles of the matrix, and the operator, who runs ``practica export`` (exports only).
 ALL_ROLES = (*ROLES, "operator")
@@ -281,19 +281,17 @@ def survey(subject: Subject, role: str) -> Verdict:
 
 
 def compass(subject: Subject, role: str) -> Verdict:
-    """Person-level detail (names, threads) of the compass: stewards only, funnel applies."""
+    """Person-level detail (names, threads) of the compass: stewards, and members where
+    the stewards share it; each sees only the threads they read."""
     if found := _no_operator(role):
         return found
-    if subject.owner == "quill":
+    if subject.owner == "quill" or subject.place == "confidential":
         return Verdict(False, "confidential circles are out of the compass's detail")
-    if role != "steward":
-        return Verdict(
-            False, "members see the compass's aggregates only (names are not shared here)"
-        )
+    shared = COMPASS_PEOPLE_SHARED[subject.community]
+    if role != "steward" and not (shared and role in INSIDERS):
+        return Verdict(False, "the compass's detail is for stewards (and members, when shared)")
     allowed, rule = reads(role, subject.community, subject.place)
-    if subject.place == "confidential":
-        return Verdict(False, "confidential circles are out of the compass's detail")
-    return Verdict(allowed, f"a steward's drill-down names only what they read: {rule}")
+    return Verdict(allowed, f"the drill-down names only what the viewer reads: {rule}")
 
 
 def own_data(subject: Subject, role: str) -> Verdict:

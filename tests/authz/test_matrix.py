@@ -148,6 +148,9 @@ def test_the_judge_calls_a_marker_shown_where_denied_a_leak_and_one_missing_a_re
         ("profile", "open", "chatham", "steward", "page", False),
         # The compass's detail: stewards only, never a confidential circle's people.
         ("compass detail", "open", "none", "member", "compass", False),
+        ("compass detail", "closed", "none", "member", "compass", True),
+        ("compass detail", "closed", "private", "member", "compass", False),
+        ("compass detail", "closed", "private", "steward", "compass", False),
         ("compass detail", "open", "confidential", "steward", "compass", False),
     ],
 )
