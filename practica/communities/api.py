@@ -1,9 +1,11 @@
-"""API of communities: list, create, read, join, and who belongs."""
+"""API of communities: list, create, read, join, who belongs, and stewarding members."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -19,13 +21,17 @@ from practica.communities.models import (
     CircleTier,
     Community,
     Membership,
+    MembershipStatus,
+    Role,
     Visibility,
 )
+from practica.communities.pages import membership_get, viewer_of_card
 from practica.core.api_auth import PUBLIC_READ, caller, signed_in
 from practica.core.api_schemas import (
     ERRORS_READ,
     ERRORS_WRITE,
     STORABLE,
+    ErrorOut,
     InputSchema,
     ObjectId,
     PageOut,
@@ -35,7 +41,7 @@ from practica.core.api_schemas import (
     page_of,
     provenance_of,
 )
-from practica.core.errors import NotFound
+from practica.core.errors import NotAllowed, NotFound, PracticaError
 from practica.core.text import render_markdown
 
 router = Router(tags=["communities"])
@@ -100,7 +106,8 @@ class MemberOut(Schema):
     username: str
     name: str
     role: str
-    joined_at: datetime
+    status: str = Field(description="active, or pending: asked to join, waiting for a steward.")
+    joined_at: datetime = Field(description="When they joined, or asked to join.")
 
     @staticmethod
     def resolve_username(obj: Membership) -> str:
@@ -161,14 +168,167 @@ def community_join(request: HttpRequest, slug: Slug) -> Any:
 @router.get(
     "/communities/{slug}/members",
     auth=PUBLIC_READ,
-    response={200: PageOut[MemberOut], **ERRORS_READ},
-    summary="List a community's members",
+    response={200: PageOut[MemberOut], **ERRORS_READ, 403: ErrorOut},
+    summary="List a community's members, or its requests to join (stewards)",
 )
-def member_list(request: HttpRequest, slug: Slug, page: Query[PageQuery]) -> Any:
+def member_list(
+    request: HttpRequest,
+    slug: Slug,
+    page: Query[PageQuery],
+    status: MembershipStatus = MembershipStatus.ACTIVE,
+) -> Any:
     """Active members, stewards first. Hidden (404) for members-only communities
-    unless you belong to them."""
-    community = selectors.community_get_readable(slug=slug, user=caller(request))
-    return page_of(selectors.member_list(community=community), page)
+    unless you belong to them. With ``status=pending``, the people waiting for a steward
+    to approve their request to join, oldest first: stewards only (403 for others)."""
+    user = caller(request)
+    community = selectors.community_get_readable(slug=slug, user=user)
+    if status == MembershipStatus.ACTIVE:
+        return page_of(selectors.member_list(community=community), page)
+    if not selectors.is_steward(community=community, user=user):
+        raise NotAllowed(
+            f"only a steward of {community.name} sees its requests to join", field="status"
+        )
+    pending = selectors.pending_members(community=community).order_by("joined_at", "pk")
+    return page_of(pending, page)
+
+
+# Stewarding members -------------------------------------------------------------------
+
+Username = Annotated[str, Field(max_length=150), STORABLE]
+
+
+class RoleIn(InputSchema):
+    role: Role = Field(description="steward or member.")
+
+
+class TurnDownIn(InputSchema):
+    note: Annotated[str, Field(max_length=500), STORABLE] = Field(
+        default="", description="Why, if you wish to say (written in the audit log)."
+    )
+
+
+class RemoveIn(InputSchema):
+    note: Annotated[str, Field(min_length=1, max_length=500), STORABLE] = Field(
+        description="Why they are removed: required, written in the audit log."
+    )
+
+
+class MembershipEndedOut(Schema):
+    """What is left of a membership that ended: who, where, how and why."""
+
+    community: str = Field(description="The community's slug.")
+    username: str
+    outcome: Literal["turned_down", "removed"]
+    note: str
+
+
+@contextmanager
+def _about_username() -> Iterator[None]:
+    """The services name the person ``user``; clients sent ``username``."""
+    try:
+        yield
+    except PracticaError as exc:
+        if exc.field == "user":
+            exc.field = "username"
+        raise
+
+
+def _stewarding(
+    request: HttpRequest, slug: str, username: str
+) -> tuple[User, Community, Membership]:
+    """The steward calling, and the membership they act on: the web pages' check.
+
+    The caller must steward the community before anything is said about the person,
+    so that nobody else can learn who asked to join a members-only community."""
+    user = signed_in(request)
+    viewer = viewer_of_card(slug=slug, user=user)
+    if not viewer.is_steward:
+        raise NotAllowed(f"only a steward of {viewer.community.name} can do this")
+    with _about_username():
+        membership = membership_get(community=viewer.community, username=username)
+    return user, viewer.community, membership
+
+
+@router.post(
+    "/communities/{slug}/members/{username}/approve",
+    response={200: MembershipOut, **ERRORS_WRITE},
+    summary="Approve a request to join (stewards)",
+)
+def member_approve(request: HttpRequest, slug: Slug, username: Username) -> Any:
+    """The person becomes an active member and reads the community's content. Approving
+    someone already active changes nothing (and writes nothing in the audit log)."""
+    steward, community, membership = _stewarding(request, slug, username)
+    with _about_username():
+        return services.membership_approve(community=community, actor=steward, user=membership.user)
+
+
+@router.post(
+    "/communities/{slug}/members/{username}/turn-down",
+    response={200: MembershipEndedOut, **ERRORS_WRITE},
+    summary="Turn down a request to join (stewards)",
+)
+def member_turn_down(
+    request: HttpRequest, slug: Slug, username: Username, payload: TurnDownIn
+) -> Any:
+    """The request is dropped; the person may ask again later. 422 when they are not
+    waiting (an active member is removed instead)."""
+    steward, community, membership = _stewarding(request, slug, username)
+    with _about_username():
+        services.membership_reject(
+            community=community,
+            actor=steward,
+            user=membership.user,
+            note=payload.note,
+        )
+    return MembershipEndedOut(
+        community=community.slug,
+        username=membership.user.username,
+        outcome="turned_down",
+        note=payload.note.strip(),
+    )
+
+
+@router.patch(
+    "/communities/{slug}/members/{username}",
+    response={200: MembershipOut, **ERRORS_WRITE},
+    summary="Change a member's role (stewards)",
+)
+def member_set_role(request: HttpRequest, slug: Slug, username: Username, payload: RoleIn) -> Any:
+    """Make an active member a steward, or a steward a member again. A community keeps at
+    least one steward (403); setting the role someone has changes nothing."""
+    steward, community, membership = _stewarding(request, slug, username)
+    with _about_username():
+        return services.membership_set_role(
+            community=community,
+            actor=steward,
+            user=membership.user,
+            role=payload.role,
+        )
+
+
+@router.delete(
+    "/communities/{slug}/members/{username}",
+    response={200: MembershipEndedOut, **ERRORS_WRITE},
+    summary="Remove a member (stewards)",
+)
+def member_remove(request: HttpRequest, slug: Slug, username: Username, payload: RemoveIn) -> Any:
+    """Removes an active member, with a reason for the audit log (the JSON body's
+    ``note``). They also leave the community's circles. Not yourself (422: leave
+    instead), and never the last steward (403)."""
+    steward, community, membership = _stewarding(request, slug, username)
+    with _about_username():
+        services.membership_remove(
+            community=community,
+            actor=steward,
+            user=membership.user,
+            note=payload.note,
+        )
+    return MembershipEndedOut(
+        community=community.slug,
+        username=membership.user.username,
+        outcome="removed",
+        note=payload.note.strip(),
+    )
 
 
 # Circles ------------------------------------------------------------------------------

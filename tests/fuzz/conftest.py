@@ -30,6 +30,7 @@ from practica.communities.models import (
     CircleTier,
     Community,
     Membership,
+    MembershipStatus,
     Role,
 )
 from practica.core.demo.seed import demo_seed
@@ -48,9 +49,10 @@ from practica.weaving.services import notification_create
 
 #: How many real objects of each kind the cases may name (the first ones, by id).
 PER_KIND = 6
-#: A slug and an id that name nothing, so that 404s stay part of the run.
+#: A slug, an id and a username that name nothing, so that 404s stay part of the run.
 MISSING_SLUG = "no-such-community"
 MISSING_ID = 987654321
+MISSING_USERNAME = "no-such-person"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -238,6 +240,28 @@ def fuzz_world(
     )
     experiment_join(experiment=ongoing, person=member.user)
     agreement = Agreement.objects.filter(community=growers, circle=None).order_by("-version")
+    # Stewarding members: the demo's members-only community (the steward stewards it too)
+    # has a request to join waiting; the growers' member can change role or be removed.
+    hubs = Community.objects.get(slug="compost-hubs")
+    asking = (
+        Membership.objects.filter(community=hubs, status=MembershipStatus.PENDING)
+        .select_related("user")
+        .first()
+    )
+    assert (
+        asking is not None
+        and steward.memberships.filter(
+            community=hubs, role=Role.STEWARD, status=MembershipStatus.ACTIVE
+        ).exists()
+    )
+    hub_member = (
+        Membership.objects.filter(community=hubs, role=Role.MEMBER, status=MembershipStatus.ACTIVE)
+        .order_by("pk")
+        .select_related("user")
+        .first()
+    )
+    assert hub_member is not None
+    members_path = "/api/v1/communities/{slug}/members/{username}"
     people = list(
         Membership.objects.filter(community=growers, role=Role.MEMBER)
         .order_by("pk")
@@ -267,6 +291,12 @@ def fuzz_world(
             "observation": _ids(Observation.objects.all()),
             "practice": _ids(Practice.objects.all()),
             "notification": _ids(Notification.objects.filter(recipient=steward)),
+            "username": [
+                asking.user.username,
+                member.user.username,
+                hub_member.user.username,
+                MISSING_USERNAME,
+            ],
         },
         bodies={
             "POST /api/v1/communities/{slug}/circles": [
@@ -311,6 +341,27 @@ def fuzz_world(
             ],
             "POST /api/v1/replies/{id}/restore": [
                 {"path_parameters": {"id": hidden_reply.pk}, "body": {"note": "on reflection"}}
+            ],
+            f"POST {members_path}/approve": [
+                {"path_parameters": {"slug": hubs.slug, "username": asking.user.username}}
+            ],
+            f"POST {members_path}/turn-down": [
+                {
+                    "path_parameters": {"slug": hubs.slug, "username": asking.user.username},
+                    "body": {"note": "Not this season."},
+                }
+            ],
+            f"PATCH {members_path}": [
+                {
+                    "path_parameters": {"slug": growers.slug, "username": member.user.username},
+                    "body": {"role": "steward"},
+                }
+            ],
+            f"DELETE {members_path}": [
+                {
+                    "path_parameters": {"slug": growers.slug, "username": member.user.username},
+                    "body": {"note": "fuzz: moved away"},
+                }
             ],
         },
     )
