@@ -29,6 +29,7 @@ from practica.communities.models import Circle, CircleTier, Community, Visibilit
 from practica.communities.services import (
     community_create,
     community_join,
+    community_update,
     membership_approve,
     membership_set_role,
 )
@@ -137,6 +138,8 @@ class World:
     circles: dict[tuple[str, str], Circle] = field(default_factory=dict)
     #: (role, community, place) -> whether the invitation to answer was sent.
     invited: dict[tuple[str, str, str], bool] = field(default_factory=dict)
+    #: community -> the person whose request to join waits for a steward there.
+    join_requests: dict[str, User] = field(default_factory=dict)
 
     def person(self, role: str) -> User | None:
         return None if role == "anonymous" else self.people[role]
@@ -204,6 +207,19 @@ def build_world() -> World:
             visibility=Visibility.MEMBERS,
         ),
     }
+    # A request to join waits in each community; its username is the marker. The open
+    # community was members-only when it was made: a request stays waiting when a
+    # community opens, and only its stewards see it.
+    join_requests = {}
+    for slug, community in communities.items():
+        asking = _person(marker("joinrequest", slug), f"Asking to join {slug}")
+        opened = community.visibility == Visibility.PUBLIC
+        if opened:
+            community_update(community=community, actor=sage, visibility=Visibility.MEMBERS)
+        community_join(community=community, user=asking)
+        if opened:
+            community_update(community=community, actor=sage, visibility=Visibility.PUBLIC)
+        join_requests[slug] = asking
     insiders = ["newcomer", "member", "circle_member", "steward", "suspended"]
     for community in communities.values():
         for person in [*(people[r] for r in insiders), chatty, quill, rowan]:
@@ -440,4 +456,5 @@ def build_world() -> World:
         wren_posts=wren_posts,
         circles=circles,
         invited=invited,
+        join_requests=join_requests,
     )

@@ -30,6 +30,7 @@ KINDS = (
     "compass detail",
     "export",
     "feed",
+    "join request",
 )
 CHANNELS = (
     "page",
@@ -311,6 +312,21 @@ def feed_document(subject: Subject, role: str) -> Verdict:
     )
 
 
+def join_request(subject: Subject, role: str) -> Verdict:
+    """Who asked to join and waits: the community's stewards, who approve or turn it down."""
+    if found := _no_operator(role):
+        return found
+    if role != "steward":
+        return Verdict(False, "requests to join are shown to the community's stewards only")
+    return Verdict(True, "a community's stewards see who asks to join, to approve or turn down")
+
+
+def join_request_export(subject: Subject, role: str) -> Verdict:
+    if role == "operator":
+        return Verdict(True, "practica export carries every membership, requests to join too")
+    return Verdict(False, "a person's data download holds nobody else's request to join")
+
+
 #: (kind, channel) -> the rule. Every cell of KINDS x CHANNELS is here or in NOT_APPLICABLE.
 CELLS: dict[tuple[str, str], Rule] = {
     ("community", "page"): card,
@@ -355,6 +371,9 @@ CELLS: dict[tuple[str, str], Rule] = {
     ("compass detail", "compass"): compass,
     ("export", "exports"): own_data,
     ("feed", "feeds"): feed_document,
+    ("join request", "page"): join_request,
+    ("join request", "api"): join_request,
+    ("join request", "exports"): join_request_export,
 }
 
 _THREADLESS = "search, suggestions, feeds and notifications carry threads and replies only"
@@ -428,6 +447,11 @@ NOT_APPLICABLE: dict[tuple[str, str], str] = {
     ("feed", "exports"): "exports carry no feeds",
     ("feed", "compass"): "the compass has no feed",
     ("feed", "notifications"): "no notification carries a feed",
+    ("join request", "search"): "search finds threads, not people waiting to join",
+    ("join request", "suggestions"): "who-knows ranks people by what they wrote",
+    ("join request", "feeds"): "feeds list threads, not memberships",
+    ("join request", "compass"): "the compass reads the ledger; asking to join records nothing",
+    ("join request", "notifications"): "asking to join sends no notification",
 }
 
 

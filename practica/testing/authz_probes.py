@@ -353,6 +353,21 @@ def _community_targets(world: World, f: Fetcher, slug: str) -> list[Target]:
         )
         out.append(person)
 
+    asking = world.join_requests[slug]
+    request = Target(
+        Subject("join request", slug),
+        f"{asking.username}'s request to join {slug}",
+        (asking.username,),
+    )
+    request.probes += _pages(f, "page", f"/c/{slug}/members/")
+    request.probes += [
+        _api(f, f"/communities/{slug}/members", detail=True, status="pending"),
+        # The list of active members never carries a request, whoever asks.
+        _api(f, f"/communities/{slug}/members", absent_only=True),
+    ]
+    request.probes.append(_exports(f, slug))
+    out.append(request)
+
     feed = Target(Subject("feed", slug), f"{slug}'s community feed", (community.name,))
     feed.probes.append(
         _feed(f, f"/c/{slug}/feed.atom", detail=True, missing="/c/no-such-community/feed.atom")

@@ -152,6 +152,12 @@ def test_the_judge_calls_a_marker_shown_where_denied_a_leak_and_one_missing_a_re
         ("compass detail", "closed", "private", "member", "compass", False),
         ("compass detail", "closed", "private", "steward", "compass", False),
         ("compass detail", "open", "confidential", "steward", "compass", False),
+        # docs/trust.md: who asks to join is for the stewards, who approve or turn it down.
+        ("join request", "open", "none", "steward", "page", True),
+        ("join request", "closed", "none", "steward", "api", True),
+        ("join request", "open", "none", "member", "api", False),
+        ("join request", "closed", "none", "circle_member", "page", False),
+        ("join request", "open", "none", "anonymous", "page", False),
     ],
 )
 def test_the_policy_says_what_the_documents_promise(
