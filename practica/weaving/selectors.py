@@ -117,7 +117,7 @@ def related_for(
         want *= 4
     return [
         RelatedItem(
-            thread=_card(indexes, h.key),
+            thread=_card(indexes, h.key, resolved=existing[h.key]),
             score=round(h.score, 4),
             why=indexes.related.why(indexes.related.position[h.key], query),
         )
@@ -125,25 +125,31 @@ def related_for(
     ]
 
 
-def threads_existing(keys: list[int]) -> set[int]:
+def threads_existing(keys: list[int]) -> dict[int, bool]:
+    """Which of ``keys`` still exist, each with whether it is resolved now: an accepted
+    answer that moderation has not hidden (``Thread.is_resolved``), read live rather than
+    from the index, which may predate the hiding."""
     if not keys:
-        return set()
+        return {}
+    thread, reply = Thread._meta.db_table, Reply._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM {Thread._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(keys))})",
+            f"SELECT t.id, r.id IS NOT NULL AND r.hidden_at IS NULL FROM {thread} t"
+            f" LEFT JOIN {reply} r ON r.id = t.accepted_reply_id"
+            f" WHERE t.id IN ({', '.join(['%s'] * len(keys))})",
             keys,
         )
-        return {row[0] for row in cursor.fetchall()}
+        return {row[0]: bool(row[1]) for row in cursor.fetchall()}
 
 
-def _card(indexes: CommunityIndexes, key: int) -> ThreadCard:
+def _card(indexes: CommunityIndexes, key: int, *, resolved: bool) -> ThreadCard:
     doc = indexes.related.threads[indexes.related.position[key]]
     return ThreadCard(
         pk=key,
         title=doc.title,
         kind=doc.kind,
         created_at=doc.created_at,
-        is_resolved=doc.accepted_reply is not None,
+        is_resolved=resolved,
         reply_count=indexes.reply_counts.get(key, 0),
         source_id=doc.source_id,
     )
@@ -228,14 +234,22 @@ class DirectoryEntry:
     stories: int = 0
 
 
+def credited_threads(*, community: Community, user: AnyUser) -> QuerySet[Thread]:
+    """The threads that may speak for a person in front of ``user``: readable, not hidden by
+    moderation (even to the stewards and authors who can still read them), and not under a
+    rule that keeps their authors from this viewer (Chatham House)."""
+    return Thread.objects.visible_to(user).filter(
+        named_authorship(user), community=community, hidden_at=None
+    )
+
+
 def demonstrated_expertise(
     *, community: Community, user: AnyUser, people: list[int] | None = None
 ) -> dict[int, Counter[str]]:
     """Per person, the tags of the visible threads they answered or told a story in."""
-    # Per-person figures leave out threads whose authors the viewer may not be told.
-    visible = Thread.objects.visible_to(user).filter(named_authorship(user), community=community)
+    visible = credited_threads(community=community, user=user)
     answers = Reply.objects.filter(
-        thread__in=visible, kind=ReplyKind.ANSWER, thread__tags__isnull=False
+        thread__in=visible, kind=ReplyKind.ANSWER, thread__tags__isnull=False, hidden_at=None
     )
     stories = visible.filter(kind=ThreadKind.STORY, tags__isnull=False)
     if people is not None:
@@ -280,12 +294,15 @@ def directory(
             | Q(user__region__iexact=perspective)
             | Q(user__role_in_practice__iexact=perspective)
         )
-    # Per-person figures leave out threads whose authors the viewer may not be told.
-    visible = Thread.objects.visible_to(user).filter(named_authorship(user), community=community)
+    visible = credited_threads(community=community, user=user)
     if expertise:
         tagged = visible.filter(tags__name=expertise)
         members = members.filter(
-            Q(user__replies__thread__in=tagged, user__replies__kind=ReplyKind.ANSWER)
+            Q(
+                user__replies__thread__in=tagged,
+                user__replies__kind=ReplyKind.ANSWER,
+                user__replies__hidden_at=None,
+            )
             | Q(user__threads__in=tagged.filter(kind=ThreadKind.STORY))
         ).distinct()
     rows = list(members.order_by("user__display_name", "user__username")[:500])
@@ -293,14 +310,16 @@ def directory(
     tags = demonstrated_expertise(community=community, user=user, people=ids)
     answers = Counter(
         dict(
-            Reply.objects.filter(thread__in=visible, kind=ReplyKind.ANSWER, author_id__in=ids)
+            Reply.objects.filter(
+                thread__in=visible, kind=ReplyKind.ANSWER, author_id__in=ids, hidden_at=None
+            )
             .values_list("author_id")
             .annotate(n=Count("id"))
         )
     )
     accepted = Counter(
         dict(
-            visible.filter(accepted_reply__author_id__in=ids)
+            visible.filter(accepted_reply__author_id__in=ids, accepted_reply__hidden_at=None)
             .values_list("accepted_reply__author_id")
             .annotate(n=Count("id"))
         )

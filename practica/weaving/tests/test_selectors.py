@@ -8,8 +8,15 @@ from django.contrib.auth.models import AnonymousUser
 from practica.communities.circles import circle_invite, circle_leave
 from practica.core.errors import InvalidInput
 from practica.exchange.services import thread_create
+from practica.trust.services import content_hide
 from practica.weaving.index import indexes_forget
-from practica.weaving.selectors import directory, experts_for, related_for
+from practica.weaving.selectors import (
+    DirectoryEntry,
+    ThreadCard,
+    directory,
+    experts_for,
+    related_for,
+)
 from practica.weaving.tests.conftest import Brewers
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +137,23 @@ def test_joining_a_circle_changes_who_knows_at_once(brewers: Brewers) -> None:
     circle_leave(circle=circle, user=brewers.hana)
     again = experts_for(community=brewers.community, user=brewers.hana, text=text)
     assert brewers.yuri not in [i.person for i in again]
+
+
+def test_a_hidden_accepted_answer_neither_resolves_the_card_nor_credits_its_author(
+    brewers: Brewers,
+) -> None:
+    def hops_card() -> ThreadCard:
+        items = related_for(community=brewers.community, user=brewers.quinn, text="citra hops")
+        return next(i.thread for i in items if i.thread.pk == brewers.hops.pk)
+
+    def hana_in_directory() -> DirectoryEntry:
+        entries = directory(community=brewers.community, user=brewers.quinn)
+        return next(e for e in entries if e.person == brewers.hana)
+
+    assert hops_card().is_resolved
+    assert (hana_in_directory().answers, hana_in_directory().accepted) == (1, 1)
+    answer = brewers.hops.replies.get(author=brewers.hana)
+    content_hide(actor=brewers.quinn, thread=brewers.hops, reply=answer, note="off topic")
+    # The steward can still read the hidden answer, yet it resolves nothing and credits nobody.
+    assert not hops_card().is_resolved
+    assert (hana_in_directory().answers, hana_in_directory().accepted) == (0, 0)
