@@ -11,12 +11,13 @@ and a PostgreSQL one. Each database is measured in a child process of its own:
   reading threads, replies and the ledger through the adapter, every figure, the
   diagnosis, next steps, the map's layout, every month of the series, the names,
   and the transaction that stores the snapshot. ``phases`` splits it up;
-- ``igraph_seconds``: the baseline, in the same child right after it, on the
-  same edges (the reply pairs of the activity the adapter read from that
-  database): igraph alone building the graph from the distinct pairs, then
-  reciprocity, weak components, weighted Leiden (modularity, the compass's
-  iterations and seed), k-cores and betweenness from the compass's number of
-  pivots. Preparing the pairs (numpy) is not counted;
+- ``igraph_seconds``: the baseline, in the same child, on the same edges (the
+  reply pairs of the activity the adapter read from that database): igraph
+  alone building the graph from the distinct pairs, then reciprocity, weak
+  components, weighted Leiden (modularity, the compass's iterations and seed),
+  k-cores and betweenness from the compass's number of pivots. Preparing the
+  pairs (numpy) is not counted. It runs just before and just after the compass,
+  and the two are averaged (both are in ``igraph_runs``);
 - ``page_seconds``: the compass page for a steward, rendered from that snapshot
   (median of three requests through Django's test client, after one to warm up);
 - ``generate_seconds``: how long ``practica generate`` took to write it all.
@@ -104,14 +105,9 @@ replies = Reply.objects.filter(thread__community=community).count()
 if f"({people} people)" not in community.purpose or replies != interactions:
     raise SystemExit(f"{slug} holds another community ({replies} replies): use --fresh")
 
-# The compass, all of it.
-load_before = load()
-started = time.perf_counter()
-refresh = compass_refresh(community=community, force=True, seed=seed)
-compass_seconds = time.perf_counter() - started
-load_after = load()
-
-# The baseline: igraph alone on the same reply edges, read from this database.
+# The baseline: igraph alone on the same reply edges, read from this database. Measured
+# just before and just after the compass, and averaged: the load of a shared machine
+# moves while a run lasts.
 a = load_activity(community.pk)
 keep = (a.reply_author >= 0) & (a.reply_target >= 0) & (a.reply_author != a.reply_target)
 src, dst = a.reply_author[keep].astype(np.int64), a.reply_target[keep].astype(np.int64)
@@ -124,34 +120,52 @@ pairs = np.unique(renumber[src] * n + renumber[dst])
 low = np.minimum(pairs // n, pairs % n)
 high = np.maximum(pairs // n, pairs % n)
 undirected_codes, weight = np.unique(low * n + high, return_counts=True)
-phases = {}
-clock = time.perf_counter()
-directed = igraph.Graph(n=n, edges=list(zip((pairs // n).tolist(), (pairs % n).tolist())),
-                        directed=True)
-undirected = igraph.Graph(n=n, edges=list(zip((undirected_codes // n).tolist(),
-                                              (undirected_codes % n).tolist())))
-undirected.es["weight"] = weight.tolist()
-phases["build"] = time.perf_counter() - clock
-step = time.perf_counter()
-directed.reciprocity()
-directed.density()
-max(directed.connected_components(mode="weak").sizes())
-phases["shape"] = time.perf_counter() - step
-step = time.perf_counter()
-igraph.set_random_number_generator(random.Random(seed))
-found = undirected.community_leiden(objective_function="modularity", weights="weight",
-                                    n_iterations=2)
-undirected.modularity(found.membership, weights="weight")
-phases["leiden"] = time.perf_counter() - step
-step = time.perf_counter()
-undirected.coreness()
-phases["coreness"] = time.perf_counter() - step
-step = time.perf_counter()
-sources = np.random.default_rng(seed).choice(n, size=min(n, BETWEENNESS_PIVOTS), replace=False)
-undirected.betweenness(directed=False, sources=sorted(sources.tolist()))
-phases["betweenness"] = time.perf_counter() - step
-igraph_seconds = time.perf_counter() - clock
+del a
+
+
+def baseline():
+    phases = {}
+    clock = time.perf_counter()
+    directed = igraph.Graph(n=n, edges=list(zip((pairs // n).tolist(), (pairs % n).tolist())),
+                            directed=True)
+    undirected = igraph.Graph(n=n, edges=list(zip((undirected_codes // n).tolist(),
+                                                  (undirected_codes % n).tolist())))
+    undirected.es["weight"] = weight.tolist()
+    phases["build"] = time.perf_counter() - clock
+    step = time.perf_counter()
+    directed.reciprocity()
+    directed.density()
+    max(directed.connected_components(mode="weak").sizes())
+    phases["shape"] = time.perf_counter() - step
+    step = time.perf_counter()
+    igraph.set_random_number_generator(random.Random(seed))
+    found = undirected.community_leiden(objective_function="modularity", weights="weight",
+                                        n_iterations=2)
+    undirected.modularity(found.membership, weights="weight")
+    phases["leiden"] = time.perf_counter() - step
+    step = time.perf_counter()
+    undirected.coreness()
+    phases["coreness"] = time.perf_counter() - step
+    step = time.perf_counter()
+    sources = np.random.default_rng(seed).choice(n, size=min(n, BETWEENNESS_PIVOTS),
+                                                 replace=False)
+    undirected.betweenness(directed=False, sources=sorted(sources.tolist()))
+    phases["betweenness"] = time.perf_counter() - step
+    phases["total"] = time.perf_counter() - clock
+    return {k: round(v, 3) for k, v in phases.items()}
+
+
+load_before = load()
+before = baseline()
 load_baseline = load()
+
+# The compass, all of it.
+started = time.perf_counter()
+refresh = compass_refresh(community=community, force=True, seed=seed)
+compass_seconds = time.perf_counter() - started
+load_after = load()
+after = baseline()
+igraph_seconds = (before["total"] + after["total"]) / 2
 
 # The page, from the snapshot just stored.
 steward = Membership.objects.filter(community=community, role="steward").first().user
@@ -174,9 +188,9 @@ print(json.dumps({
     "page_times": [round(t, 3) for t in times],
     "page_bytes": len(response.content),
     "phases": result["timings"],
-    "igraph_phases": {k: round(v, 3) for k, v in phases.items()},
-    "load_average": {"before": load_before, "after_compass": load_after,
-                     "after_baseline": load_baseline, "after_page": load()},
+    "igraph_runs": [before, after],
+    "load_average": {"before": load_before, "after_baseline": load_baseline,
+                     "after_compass": load_after, "after_page": load()},
     "stage": result["stage"]["name"],
     "nodes": result["reply_graph"]["nodes"],
     "edges": result["reply_graph"]["edges"],

@@ -76,7 +76,10 @@ class CompassOut(Schema):
     model_config = ConfigDict(extra="allow")
     community: str
     computed_at: str
-    up_to_date: bool = Field(description="False when the ledger has grown since it was computed.")
+    up_to_date: bool = Field(
+        description="False when a thread, a ledger event or another app's signal (learning, "
+        "surveys) is new since it was computed."
+    )
     person_level: bool
     window: WindowOut
     stage: StageOut

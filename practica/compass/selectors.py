@@ -1,12 +1,12 @@
-"""Reads of the compass: who may see it, how much of it, and the latest snapshot."""
+"""Reads of the compass: who may see it, how much of it, and the latest snapshot.
+
+Whether a snapshot is still up to date is in ``practica.compass.watermark``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from django.db.models import Max
 
 from practica.communities.models import Community
 from practica.communities.selectors import (
@@ -15,11 +15,10 @@ from practica.communities.selectors import (
     is_member,
     is_steward,
 )
-from practica.compass.models import CompassSettings, CompassSnapshot, CompassState
+from practica.compass.models import CompassSettings, CompassSnapshot
 from practica.compass.visibility import aggregate_only, with_detail
 from practica.core.errors import NotAllowed
-from practica.exchange.models import Reply, Thread
-from practica.ledger.models import LedgerEvent
+from practica.exchange.models import Thread
 
 
 @dataclass(frozen=True)
@@ -124,49 +123,3 @@ def _readable_detail(result: dict[str, Any], viewer: AnyUser) -> dict[str, Any]:
         for step in result.get("next_steps", [])
     ]
     return out
-
-
-@dataclass(frozen=True)
-class Watermark:
-    last_event_id: int = 0
-    last_event_at: datetime | None = None
-    last_thread_id: int = 0
-    last_reply_id: int = 0
-    thread_count: int = 0
-    reply_count: int = 0
-
-
-def watermark_read(*, community: Community) -> Watermark:
-    events = LedgerEvent.objects.filter(community=community)
-    last_event_id = events.aggregate(m=Max("pk"))["m"] or 0
-    last_event_at = (
-        events.filter(pk=last_event_id).values_list("occurred_at", flat=True).first()
-        if last_event_id
-        else None
-    )
-    threads = Thread.objects.filter(community=community)
-    replies = Reply.objects.filter(thread__community=community)
-    return Watermark(
-        last_event_id=last_event_id,
-        last_event_at=last_event_at,
-        last_thread_id=threads.aggregate(m=Max("pk"))["m"] or 0,
-        last_reply_id=replies.aggregate(m=Max("pk"))["m"] or 0,
-        thread_count=threads.count(),
-        reply_count=replies.count(),
-    )
-
-
-def watermark_of(snapshot: CompassSnapshot | CompassState) -> Watermark:
-    return Watermark(
-        last_event_id=snapshot.last_event_id,
-        last_event_at=snapshot.last_event_at,
-        last_thread_id=snapshot.last_thread_id,
-        last_reply_id=snapshot.last_reply_id,
-        thread_count=snapshot.thread_count,
-        reply_count=snapshot.reply_count,
-    )
-
-
-def is_up_to_date(*, snapshot: CompassSnapshot) -> bool:
-    """Whether nothing was added to (or removed from) the community since the snapshot."""
-    return watermark_of(snapshot) == watermark_read(community=snapshot.community)

@@ -89,6 +89,7 @@ def test_pages_work_under_the_content_security_policy(new_page: Any) -> None:
     ada.goto("/c/growers/compass/")
     expect(ada.locator("#chart-stage svg")).to_be_visible()
     expect(ada.locator("#chart-people svg")).to_be_visible()
+    expect(ada.locator("#compass-map canvas").first).to_be_attached()  # sigma drew the map
     assert "script-src 'self';" in (ada.request.get(ada.url).headers["content-security-policy"])
     assert ada_console.violations == []
     assert not eval_allowed(ada)  # Vega's expressions run through vega-interpreter
