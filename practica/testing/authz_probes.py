@@ -488,8 +488,15 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
         _api(f, f"/threads/{thread.pk}"),
         _api(f, f"/communities/{slug}/threads", limit=100),
     ]
-    if name not in WREN_PLACES:  # wren answered only there: their expertise is absent here
+    # Wren answered only in WREN_PLACES: their expertise is absent elsewhere. A thread hidden
+    # by moderation credits nobody's expertise, even to the stewards who still read it
+    # (weaving.selectors.credited_threads); the general people list never shows tags.
+    if name not in WREN_PLACES:
         tagged.probes = [p for p in tagged.probes if "/people/" not in p.where]
+    elif name == "hidden":
+        profile = f"/c/{slug}/people/{wren(slug)}/"
+        tagged.probes = [p for p in tagged.probes if profile not in p.where]
+        tagged.probes += _pages(f, "page", profile, absent_only=True)
     out.append(tagged)
 
     answerer = {"chatham": "chatty", "confidential": "quill"}.get(name, "rowan")
