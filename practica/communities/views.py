@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +20,7 @@ from practica.communities.forms import (
     RoleForm,
     ThreadFilterForm,
 )
-from practica.communities.models import MembershipStatus
+from practica.communities.models import Community, MembershipStatus
 from practica.communities.pages import (
     Viewer,
     membership_get,
@@ -214,39 +216,43 @@ def member_role(request: HttpRequest, slug: str, username: str) -> HttpResponse:
     return redirect("communities:members", slug=viewer.community.slug)
 
 
-@login_required
-@require_POST
-@domain_errors
-def member_reject(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+class MembershipEnd(Protocol):
+    def __call__(
+        self, *, community: Community, actor: User, user: User, note: str = ""
+    ) -> None: ...
+
+
+def _membership_end(
+    request: HttpRequest, slug: str, username: str, end: MembershipEnd, done: str
+) -> HttpResponse:
+    """Turn down a request or remove a member, with the steward's note; ``done`` is the
+    message on success, formatted with the person's name."""
     viewer = _steward_action(request, slug)
     membership = membership_get(community=viewer.community, username=username)
     form = RemoveForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        membership_reject(
-            community=viewer.community, actor=_me(request), user=membership.user, note=note
-        )
+        end(community=viewer.community, actor=_me(request), user=membership.user, note=note)
     except PracticaError as exc:
         messages.error(request, sentence(exc.message))
     else:
-        messages.success(request, f"You turned down {membership.user.name}’s request to join.")
+        messages.success(request, done.format(name=membership.user.name))
     return redirect("communities:members", slug=viewer.community.slug)
+
+
+@login_required
+@require_POST
+@domain_errors
+def member_reject(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    return _membership_end(
+        request, slug, username, membership_reject, "You turned down {name}’s request to join."
+    )
 
 
 @login_required
 @require_POST
 @domain_errors
 def member_remove(request: HttpRequest, slug: str, username: str) -> HttpResponse:
-    viewer = _steward_action(request, slug)
-    membership = membership_get(community=viewer.community, username=username)
-    form = RemoveForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        membership_remove(
-            community=viewer.community, actor=_me(request), user=membership.user, note=note
-        )
-    except PracticaError as exc:
-        messages.error(request, sentence(exc.message))
-    else:
-        messages.success(request, f"{membership.user.name} is no longer a member.")
-    return redirect("communities:members", slug=viewer.community.slug)
+    return _membership_end(
+        request, slug, username, membership_remove, "{name} is no longer a member."
+    )
