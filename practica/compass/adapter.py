@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
 import numpy as np
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -180,56 +181,76 @@ def load_activity(community_id: int, *, chunk: int = CHUNK) -> Activity:
         mine = Thread.objects.filter(community_id=community_id)
         their_replies = Reply.objects.filter(thread__community_id=community_id)
         ledger = LedgerEvent.objects.filter(community_id=community_id)
-    threads = _stack(
-        list(
-            chunks(
-                mine.exclude(pk__in=confidential),
-                [
-                    "pk",
-                    _or_zero("author_id"),
-                    Epoch("created_at"),
-                    _code("kind", KIND_CODE),
-                    _or_zero("accepted_reply_id"),
-                ],
-                size=chunk,
-            )
+    jobs: dict[str, tuple[QuerySet[Any], list[str | Expression]]] = {
+        "threads": (
+            mine.exclude(pk__in=confidential),
+            [
+                "pk",
+                _or_zero("author_id"),
+                Epoch("created_at"),
+                _code("kind", KIND_CODE),
+                _or_zero("accepted_reply_id"),
+            ],
         ),
-        5,
-    )
-    replies = _stack(
-        list(
-            chunks(
-                their_replies.exclude(thread_id__in=confidential),
-                [
-                    "pk",
-                    "thread_id",
-                    _or_zero("parent_id"),
-                    _or_zero("author_id"),
-                    Epoch("created_at"),
-                ],
-                size=chunk,
-            )
+        "replies": (
+            their_replies.exclude(thread_id__in=confidential),
+            ["pk", "thread_id", _or_zero("parent_id"), _or_zero("author_id"), Epoch("created_at")],
         ),
-        5,
-    )
-    events = _stack(
-        list(
-            chunks(
-                ledger.filter(verb__in=EVENT_VERBS).exclude(thread_id__in=confidential),
-                [
-                    "pk",
-                    _or_zero("actor_id"),
-                    _or_zero("target_id"),
-                    _code("verb", VERB_CODE),
-                    Epoch("occurred_at"),
-                    _or_zero("thread_id"),
-                ],
-                size=chunk,
-            )
+        "events": (
+            ledger.filter(verb__in=EVENT_VERBS).exclude(thread_id__in=confidential),
+            [
+                "pk",
+                _or_zero("actor_id"),
+                _or_zero("target_id"),
+                _code("verb", VERB_CODE),
+                Epoch("occurred_at"),
+                _or_zero("thread_id"),
+            ],
         ),
-        6,
+        "tags": (_tagged(community_id, scan), ["pk", "thread_id", "tag_id"]),
+    }
+    rows = _read(jobs, chunk)
+    return _assemble(
+        community_id, rows["threads"], rows["replies"], rows["events"], rows["tags"], chunk
     )
-    return _assemble(community_id, threads, replies, events, chunk, scan)
+
+
+#: PostgreSQL reads side by side, each on a connection of its own (the server does the work).
+PARALLEL_READS = 4
+
+
+def _read(
+    jobs: dict[str, tuple[QuerySet[Any], list[str | Expression]]], chunk: int
+) -> dict[str, np.ndarray]:
+    """Each job's rows as one array. On PostgreSQL, outside a transaction, the queries run
+    at the same time on connections of their own: joining and packing rows is the server's
+    work, and it has more than one core. Inside a transaction (a test's, a request's) they
+    run one after the other on its connection, which alone sees its uncommitted rows."""
+
+    def one(queryset: QuerySet[Any], columns: list[str | Expression]) -> np.ndarray:
+        return _stack(list(chunks(queryset, columns, size=chunk)), len(columns))
+
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or db.in_atomic_block:
+        return {name: one(*job) for name, job in jobs.items()}
+
+    def on_own_connection(queryset: QuerySet[Any], columns: list[str | Expression]) -> np.ndarray:
+        try:
+            return one(queryset, columns)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with ThreadPoolExecutor(max_workers=PARALLEL_READS) as pool:
+        futures = {name: pool.submit(on_own_connection, *job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def _tagged(community_id: int, scan: bool) -> QuerySet[Any]:
+    through = Thread.tags.through
+    if scan:
+        tagged: QuerySet[Any] = cast(Any, through.objects).alias(t=unindexed("thread_id"))
+        return tagged.filter(t__in=Thread.objects.filter(community_id=community_id).values("pk"))
+    return through.objects.filter(thread__community_id=community_id)
 
 
 def _code(field: str, codes: dict[str, int]) -> Expression:
@@ -246,8 +267,8 @@ def _assemble(
     threads: np.ndarray,
     replies: np.ndarray,
     events: np.ndarray,
+    tag_rows: np.ndarray,
     chunk: int,
-    scan: bool = False,
 ) -> Activity:
     # Rows arrive in no particular order: id order makes every array reproducible.
     threads, replies, events = _by_id(threads), _by_id(replies), _by_id(events)
@@ -274,7 +295,7 @@ def _assemble(
         parent >= 0, reply_author[np.maximum(parent, 0)], thread_author[reply_thread]
     )
     resolved = _resolved_times(threads, reply_ids, replies[:, 4], events)
-    tag_names, tag_thread, tag_code = _tags(community_id, thread_ids, chunk, scan)
+    tag_names, tag_thread, tag_code = _tags(community_id, thread_ids, tag_rows)
     link_from, link_to, link_time = _links(community_id, thread_ids, chunk)
     verbs = events[:, 3]
     keep = verbs >= 0
@@ -354,29 +375,12 @@ def _resolved_times(
 
 
 def _tags(
-    community_id: int, thread_ids: np.ndarray, chunk: int, scan: bool
+    community_id: int, thread_ids: np.ndarray, rows: np.ndarray
 ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     tags = list(
         Tag.objects.filter(community_id=community_id).order_by("pk").values_list("pk", "name")
     )
     tag_ids = np.array([t[0] for t in tags], dtype=np.int64)
-    through = Thread.tags.through
-    tagged: QuerySet[Any]
-    if scan:
-        tagged = cast(Any, through.objects).alias(t=unindexed("thread_id"))
-        tagged = tagged.filter(t__in=Thread.objects.filter(community_id=community_id).values("pk"))
-    else:
-        tagged = through.objects.filter(thread__community_id=community_id)
-    rows = _stack(
-        list(
-            chunks(
-                tagged,
-                ["pk", "thread_id", "tag_id"],
-                size=chunk,
-            )
-        ),
-        3,
-    )
     rows = _by_id(rows)
     thread = _index_of(thread_ids, rows[:, 1])
     code = _index_of(tag_ids, rows[:, 2])

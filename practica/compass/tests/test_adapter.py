@@ -121,3 +121,17 @@ def test_a_large_community_is_read_by_scanning_on_sqlite_only():
 
     made = community_generate(slug="synthetic-alone", people=30, interactions=200, seed=7)
     assert scan_tables(made.community.pk) is (connection.vendor == "sqlite")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_side_by_side_gives_the_same_arrays_as_one_after_the_other():
+    from django.db import transaction
+
+    made = community_generate(slug="synthetic-side", people=40, interactions=300, seed=8)
+    side_by_side = load_activity(made.community.pk)  # PostgreSQL: one connection per table
+    with transaction.atomic():
+        in_order = load_activity(made.community.pk)  # inside a transaction: one connection
+    names = ("thread_ids", "thread_author", "thread_resolved_time", "reply_ids", "reply_target")
+    for name in (*names, "event_actor", "event_verb", "tag_thread", "tag_code", "link_from"):
+        assert np.array_equal(getattr(side_by_side, name), getattr(in_order, name)), name
+    assert side_by_side.reply_ids.shape[0] == made.replies
