@@ -92,13 +92,13 @@ def load(
     batch_size: int = DEFAULT_BATCH,
 ) -> ImportStats:
     batch = _Batch(Writer(community), source)
-    per_kind: Counter[str] = Counter()
+    per_type: Counter[type] = Counter()
     read = flushed = 0
     with bulk_session():
         for chunk in read_ahead(records, batch_size):
             for record in chunk:
                 read += 1
-                per_kind[type(record).__name__.removesuffix("Record").lower()] += 1
+                per_type[type(record)] += 1
                 batch.add(record)
             if batch.size >= batch_size:
                 batch.flush()
@@ -120,7 +120,7 @@ def load(
         updated=updated,
         unchanged=unchanged,
         rows=read,
-        per_kind=dict(per_kind),
+        per_kind={t.__name__.removesuffix("Record").lower(): n for t, n in per_type.items()},
         skipped=dict(batch.writer.skipped),
     )
 
