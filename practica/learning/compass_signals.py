@@ -216,9 +216,9 @@ def load_learning(community_id: int) -> LearningData:
         final[experiment_id] = decision  # the last cycle's decision ends the experiment
     concluded = [_seconds(at) for _, _, at in experiments]
     participants = list(
-        Participant.objects.filter(experiment__community_id=community_id).values_list(
-            "experiment_id", "organisation", "setting"
-        )
+        Participant.objects.filter(experiment__community_id=community_id)
+        .order_by("pk")
+        .values_list("experiment_id", "organisation", "setting")
     )
     codes: dict[tuple[str, str], int] = {}
     context = []
@@ -226,13 +226,14 @@ def load_learning(community_id: int) -> LearningData:
         key = (organisation.strip().lower(), setting.strip().lower())
         context.append(codes.setdefault(key, len(codes)) if any(key) else NONE)
     observations = list(
-        Observation.objects.filter(cycle__experiment__community_id=community_id).values_list(
-            "created_at", "participant__person_id"
-        )
+        Observation.objects.filter(cycle__experiment__community_id=community_id)
+        .order_by("pk")
+        .values_list("created_at", "participant__person_id")
     )
     versions = list(
         PracticeVersion.objects.filter(practice__community_id=community_id)
         .annotate(evidence_count=Count("evidence"))
+        .order_by("pk")
         .values_list("practice_id", "number", "created_at", "evidence_count")
     )
     return LearningData(
