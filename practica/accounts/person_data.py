@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from practica.accounts.models import AccessToken, User
 from practica.trust.rules import Level
+
+if TYPE_CHECKING:
+    from practica.trust.models import Flag
 
 Section = Callable[[User], Any]
 FORMAT = "practica-person-export"
@@ -278,23 +281,27 @@ def trust_levels(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _flag(flag: Flag, *, with_note: bool) -> dict[str, Any]:
+    row = {
+        "community": flag.community.slug,
+        "thread_id": flag.thread_id,
+        "reply_id": flag.reply_id,
+        "reason": flag.reason,
+        "note": flag.note,
+        "status": flag.status,
+        "created_at": _when(flag.created_at),
+        "resolved_at": _when(flag.resolved_at),
+    }
+    if not with_note:
+        del row["note"]
+    return row
+
+
 def flags_raised(user: User) -> list[dict[str, Any]]:
     from practica.trust.models import Flag
 
     rows = Flag.objects.filter(reporter=user).select_related("community").order_by("pk")
-    return [
-        {
-            "community": f.community.slug,
-            "thread_id": f.thread_id,
-            "reply_id": f.reply_id,
-            "reason": f.reason,
-            "note": f.note,
-            "status": f.status,
-            "created_at": _when(f.created_at),
-            "resolved_at": _when(f.resolved_at),
-        }
-        for f in rows
-    ]
+    return [_flag(f, with_note=True) for f in rows]
 
 
 def flags_on_my_posts(user: User) -> list[dict[str, Any]]:
@@ -303,18 +310,7 @@ def flags_on_my_posts(user: User) -> list[dict[str, Any]]:
     from practica.trust.models import Flag
 
     rows = Flag.objects.filter(author=user).select_related("community").order_by("pk")
-    return [
-        {
-            "community": f.community.slug,
-            "thread_id": f.thread_id,
-            "reply_id": f.reply_id,
-            "reason": f.reason,
-            "status": f.status,
-            "created_at": _when(f.created_at),
-            "resolved_at": _when(f.resolved_at),
-        }
-        for f in rows
-    ]
+    return [_flag(f, with_note=False) for f in rows]
 
 
 def suspensions(user: User) -> list[dict[str, Any]]:
