@@ -97,6 +97,15 @@ def _or_zero(name: str) -> Expression:
     return Coalesce(F(name), Value(0), output_field=BigIntegerField())
 
 
+def _is_set(name: str) -> Expression:
+    """1 where the column holds a value, else 0."""
+    return Case(
+        When(**{f"{name}__isnull": True}, then=Value(0)),
+        default=Value(1),
+        output_field=BigIntegerField(),
+    )
+
+
 def chunks(
     queryset: QuerySet[Any], columns: Sequence[str | Expression], *, size: int = CHUNK
 ) -> Iterator[np.ndarray]:
@@ -194,7 +203,14 @@ def load_activity(community_id: int, *, chunk: int = CHUNK) -> Activity:
         ),
         "replies": (
             their_replies.exclude(thread_id__in=confidential),
-            ["pk", "thread_id", _or_zero("parent_id"), _or_zero("author_id"), Epoch("created_at")],
+            [
+                "pk",
+                "thread_id",
+                _or_zero("parent_id"),
+                _or_zero("author_id"),
+                Epoch("created_at"),
+                _is_set("hidden_at"),
+            ],
         ),
         "events": (
             ledger.filter(verb__in=EVENT_VERBS).exclude(thread_id__in=confidential),
@@ -294,7 +310,7 @@ def _assemble(
     reply_target = np.where(
         parent >= 0, reply_author[np.maximum(parent, 0)], thread_author[reply_thread]
     )
-    resolved = _resolved_times(threads, reply_ids, replies[:, 4], events)
+    resolved = _resolved_times(threads, reply_ids, replies[:, 4], replies[:, 5] == 1, events)
     tag_names, tag_thread, tag_code = _tags(community_id, thread_ids, tag_rows)
     link_from, link_to, link_time = _links(community_id, thread_ids, chunk)
     verbs = events[:, 3]
@@ -356,11 +372,16 @@ def _index_of(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
 
 
 def _resolved_times(
-    threads: np.ndarray, reply_ids: np.ndarray, reply_time: np.ndarray, events: np.ndarray
+    threads: np.ndarray,
+    reply_ids: np.ndarray,
+    reply_time: np.ndarray,
+    reply_hidden: np.ndarray,
+    events: np.ndarray,
 ) -> np.ndarray:
     """When each thread was resolved: its acceptance in the ledger, else its accepted reply's
-    time; -1 when it has no accepted reply."""
+    time; -1 when it has no accepted reply, or moderation hid that reply (as on its page)."""
     accepted = _index_of(reply_ids, threads[:, 4])
+    accepted[(accepted >= 0) & reply_hidden[np.maximum(accepted, 0)]] = NOBODY
     resolved = np.where(accepted >= 0, reply_time[np.maximum(accepted, 0)], -1)
     is_accept = events[:, 3] == VERB_CODE[Verb.ACCEPTED]
     if is_accept.any():

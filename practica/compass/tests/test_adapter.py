@@ -10,6 +10,7 @@ from practica.compass.analysis.activity import KIND_CODE, VERB_CODE, Window
 from practica.compass.analysis.compute import run
 from practica.compass.analysis.synthetic import generate, to_activity
 from practica.compass.generate import community_generate
+from practica.trust.services import content_hide
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +136,14 @@ def test_reading_side_by_side_gives_the_same_arrays_as_one_after_the_other():
     for name in (*names, "event_actor", "event_verb", "tag_thread", "tag_code", "link_from"):
         assert np.array_equal(getattr(side_by_side, name), getattr(in_order, name)), name
     assert side_by_side.reply_ids.shape[0] == made.replies
+
+
+def test_an_accepted_answer_hidden_by_moderation_resolves_nothing(people, story):
+    answer = story.question.accepted_reply
+    assert answer is not None
+    content_hide(actor=people.steward, thread=story.question, reply=answer, note="off topic")
+    a = load_activity(people.community.pk)
+    q = a.thread_ids.tolist().index(story.question.pk)
+    assert a.thread_resolved_time[q] == -1  # as on the thread page: open again
+    result = run(a, Window()).result
+    assert result["responsiveness"]["resolved"] == 0
