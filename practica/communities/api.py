@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -262,6 +262,26 @@ def member_approve(request: HttpRequest, slug: Slug, username: Username) -> Any:
         return services.membership_approve(community=community, actor=steward, user=membership.user)
 
 
+def _membership_end(
+    request: HttpRequest,
+    slug: str,
+    username: str,
+    end: Callable[..., None],
+    note: str,
+    outcome: Literal["turned_down", "removed"],
+) -> MembershipEndedOut:
+    """Turn down a request or remove a member through ``end`` (a service), as a steward."""
+    steward, community, membership = _stewarding(request, slug, username)
+    with _about_username():
+        end(community=community, actor=steward, user=membership.user, note=note)
+    return MembershipEndedOut(
+        community=community.slug,
+        username=membership.user.username,
+        outcome=outcome,
+        note=note.strip(),
+    )
+
+
 @router.post(
     "/communities/{slug}/members/{username}/turn-down",
     response={200: MembershipEndedOut, **ERRORS_WRITE},
@@ -272,19 +292,8 @@ def member_turn_down(
 ) -> Any:
     """The request is dropped; the person may ask again later. 422 when they are not
     waiting (an active member is removed instead)."""
-    steward, community, membership = _stewarding(request, slug, username)
-    with _about_username():
-        services.membership_reject(
-            community=community,
-            actor=steward,
-            user=membership.user,
-            note=payload.note,
-        )
-    return MembershipEndedOut(
-        community=community.slug,
-        username=membership.user.username,
-        outcome="turned_down",
-        note=payload.note.strip(),
+    return _membership_end(
+        request, slug, username, services.membership_reject, payload.note, "turned_down"
     )
 
 
@@ -315,19 +324,8 @@ def member_remove(request: HttpRequest, slug: Slug, username: Username, payload:
     """Removes an active member, with a reason for the audit log (the JSON body's
     ``note``). They also leave the community's circles. Not yourself (422: leave
     instead), and never the last steward (403)."""
-    steward, community, membership = _stewarding(request, slug, username)
-    with _about_username():
-        services.membership_remove(
-            community=community,
-            actor=steward,
-            user=membership.user,
-            note=payload.note,
-        )
-    return MembershipEndedOut(
-        community=community.slug,
-        username=membership.user.username,
-        outcome="removed",
-        note=payload.note.strip(),
+    return _membership_end(
+        request, slug, username, services.membership_remove, payload.note, "removed"
     )
 
 
