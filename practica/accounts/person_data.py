@@ -23,7 +23,7 @@ from practica.accounts.models import AccessToken, User
 from practica.trust.rules import Level
 
 if TYPE_CHECKING:
-    from practica.trust.models import Flag
+    from practica.trust.models import AuditEntry, Flag
 
 Section = Callable[[User], Any]
 FORMAT = "practica-person-export"
@@ -329,6 +329,22 @@ def suspensions(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _audit(entry: AuditEntry, *, with_label: bool) -> dict[str, Any]:
+    """An audit entry as the download holds it; the target's label only for one's own
+    stewarding (about oneself, the target is oneself or one's own words)."""
+    row: dict[str, Any] = {
+        "community": entry.community.slug if entry.community else None,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+    }
+    if with_label:
+        row["target_label"] = entry.target_label
+    row["note"] = entry.note
+    row["created_at"] = _when(entry.created_at)
+    return row
+
+
 def moderation_of_me(user: User) -> list[dict[str, Any]]:
     """Audit entries about this person or their words (levels, suspensions, memberships,
     hidden or edited posts), without naming the steward who acted."""
@@ -341,17 +357,7 @@ def moderation_of_me(user: User) -> list[dict[str, Any]]:
         | Q(target_type="reply", target_id__in=Reply.objects.filter(author=user).values("pk"))
     )
     rows = AuditEntry.objects.filter(about).select_related("community").order_by("pk")
-    return [
-        {
-            "community": e.community.slug if e.community else None,
-            "action": e.action,
-            "target_type": e.target_type,
-            "target_id": e.target_id,
-            "note": e.note,
-            "created_at": _when(e.created_at),
-        }
-        for e in rows
-    ]
+    return [_audit(e, with_label=False) for e in rows]
 
 
 def stewarding_done(user: User) -> list[dict[str, Any]]:
@@ -359,18 +365,7 @@ def stewarding_done(user: User) -> list[dict[str, Any]]:
     from practica.trust.models import AuditEntry
 
     rows = AuditEntry.objects.filter(actor=user).select_related("community").order_by("pk")
-    return [
-        {
-            "community": e.community.slug if e.community else None,
-            "action": e.action,
-            "target_type": e.target_type,
-            "target_id": e.target_id,
-            "target_label": e.target_label,
-            "note": e.note,
-            "created_at": _when(e.created_at),
-        }
-        for e in rows
-    ]
+    return [_audit(e, with_label=True) for e in rows]
 
 
 def sign_ins(user: User) -> list[dict[str, Any]]:
