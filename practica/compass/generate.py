@@ -3,9 +3,10 @@
 Rows get explicit ids, allocated after the table's current largest id inside
 the same transaction, so that comments can name their answers and ledger
 events their replies without reading anything back; PostgreSQL's sequences
-are moved past them at the end. Everything goes in through ``bulk_create``
+are moved past them at the end. Everything goes in through plain INSERTs
 (the ledger through its own bulk writer) in one transaction: a failed run
-leaves nothing behind.
+leaves nothing behind. The search index is filled once at the end
+(``deferred_indexing``), not by its triggers row by row.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 import numpy as np
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Max
 
 from practica.accounts.models import User
@@ -32,6 +33,7 @@ from practica.core.errors import Conflict, InvalidInput
 from practica.exchange.models import Acknowledgement, Reply, ReplyKind, Tag, Thread, ThreadLink
 from practica.ledger.models import LedgerEvent, Verb
 from practica.ledger.services import EventSpec, events_record_bulk
+from practica.search.backends import backend_for
 
 BATCH = 5_000
 #: Parameters in one statement: within both SQLite's (32,766) and PostgreSQL's (65,535) limits.
@@ -69,7 +71,9 @@ def community_generate(
     started = time.perf_counter()
     synthetic = generate(people=people, interactions=interactions, seed=seed)
     say(f"generated {people} people and {interactions} replies in memory")
-    with _large_cache(), transaction.atomic():
+    # One transaction; the search index takes the written threads and replies in one
+    # statement at its end, as a bulk import does, rather than a trigger call per row.
+    with _large_cache(), backend_for(connection).deferred_indexing(connection):
         ids = _write(slug, synthetic, say)
         _reset_sequences()
     return Generated(
