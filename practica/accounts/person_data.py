@@ -232,9 +232,11 @@ def survey_responses(user: User) -> list[dict[str, Any]]:
 
 
 def notifications(user: User) -> list[dict[str, Any]]:
-    from practica.weaving.models import Notification
+    from practica.weaving.selectors import notifications_for
 
-    rows = Notification.objects.filter(recipient=user).select_related("actor").order_by("pk")
+    # Only those the person may still read: one about a circle or a thread they have
+    # since lost sight of would name it (the page and the API leave it out too).
+    rows = notifications_for(user=user).order_by("pk")
     return [
         {
             "kind": n.kind,

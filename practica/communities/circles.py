@@ -194,6 +194,7 @@ def _tell_invited(*, circle: Circle, actor: User, user: User) -> None:
         community=circle.community,
         actor=actor,
         key=f"circle-invite:{circle.pk}:{user.pk}",
+        circle=circle,
     )
 
 

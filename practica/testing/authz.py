@@ -29,6 +29,7 @@ from practica.communities.models import Circle, CircleTier, Community, Visibilit
 from practica.communities.services import (
     community_create,
     community_join,
+    community_leave,
     community_update,
     membership_approve,
     membership_set_role,
@@ -62,6 +63,7 @@ ROLES = (
     "circle_member",
     "steward",
     "suspended",
+    "former",
 )
 COMMUNITIES = ("open", "closed")
 #: Where content lives: the community itself, each circle, and a hidden thread.
@@ -222,7 +224,7 @@ def build_world() -> World:
         join_requests[slug] = asking
     insiders = ["newcomer", "member", "circle_member", "steward", "suspended"]
     for community in communities.values():
-        for person in [*(people[r] for r in insiders), chatty, quill, rowan]:
+        for person in [*(people[r] for r in insiders), people["former"], chatty, quill, rowan]:
             community_join(community=community, user=person)
             if community.visibility == Visibility.MEMBERS:
                 membership_approve(community=community, actor=sage, user=person)
@@ -256,7 +258,7 @@ def build_world() -> World:
                 chatham_house=name == "chatham",
             )
             circles[(slug, name)] = circle
-            voices = [people["circle_member"]]
+            voices = [people["circle_member"], people["former"]]
             voices += [chatty] if name == "chatham" else []
             voices += [quill] if name == "confidential" else []
             voices += [rowan] if name == "private" else []
@@ -424,6 +426,11 @@ def build_world() -> World:
                 invited[(role, slug, name)] = True
             except InvalidInput:
                 invited[(role, slug, name)] = False
+
+    # The former member leaves both communities last, keeping every circle membership:
+    # a circle's key opens nothing without an active membership of its community.
+    for community in communities.values():
+        community_leave(community=community, user=people["former"])
 
     # Suspended last: a suspended person cannot answer surveys or be let in.
     for community in communities.values():

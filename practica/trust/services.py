@@ -70,13 +70,26 @@ def _require_steward(community: Community, actor: User, doing: str) -> None:
         raise NotAllowed(f"only stewards of {community.name} can {doing}")
 
 
-def _tell(person: User | None, community: Community, text: str, link: str, key: str) -> None:
+def _tell(
+    person: User | None,
+    community: Community,
+    text: str,
+    link: str,
+    key: str,
+    thread: Thread | None = None,
+) -> None:
     if person is None:
         return
     from practica.weaving.services import notification_create
 
     notification_create(
-        recipient=person, text=text, link=link, kind="moderation", community=community, key=key
+        recipient=person,
+        text=text,
+        link=link,
+        kind="moderation",
+        community=community,
+        key=key,
+        thread=thread,
     )
 
 
@@ -151,6 +164,7 @@ def _hide_if_trusted_say_spam(thread: Thread, reply: Reply | None) -> None:
         "it is hidden until a steward looks at it.",
         _thread_link(thread, reply),
         key=f"auto-hidden:{kind}:{item.pk}",
+        thread=thread,
     )
 
 
@@ -205,6 +219,7 @@ def content_hide(
             + (f": {note}" if note else "."),
             _thread_link(thread, reply),
             key=f"hidden:{kind}:{item.pk}:{timezone.now().timestamp():.0f}",
+            thread=thread,
         )
 
 

@@ -38,6 +38,14 @@ class Notification(models.Model):
     link = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # What the notification is about, when it names a thread or a circle: it is shown only
+    # while its recipient may still read that (``selectors.notifications_for``).
+    thread = models.ForeignKey(
+        "exchange.Thread", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    circle = models.ForeignKey(
+        "communities.Circle", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     # Lets a feature send the same notification at most once (e.g. one invitation).
     key = models.CharField(max_length=120, blank=True, default="")
 

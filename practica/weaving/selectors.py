@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet
 
 from practica.accounts.models import User
 from practica.communities.circles import named_authorship
-from practica.communities.models import Community, Membership, MembershipStatus
+from practica.communities.models import CircleMembership, Community, Membership, MembershipStatus
 from practica.communities.selectors import AnyUser
 from practica.core.errors import InvalidInput
 from practica.exchange.models import Reply, ReplyKind, Thread, ThreadKind
@@ -446,11 +446,31 @@ def introduction_outcomes(*, community: Community) -> list[IntroductionOutcome]:
 
 
 def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
-    found = Notification.objects.filter(recipient=user).select_related("actor", "community")
+    """A person's notifications, less those about what they may no longer read.
+
+    A notification names what it is about (a thread's title, a circle's name, an
+    introduction's note): once its recipient leaves the community, the circle, or
+    loses sight of the thread, it is no longer shown, on any channel (the page, the
+    API, the unread count, the data download).
+    """
+    found = Notification.objects.filter(recipient=user).filter(_still_readable(user))
+    found = found.select_related("actor", "community")
     return found.filter(read_at__isnull=True) if unread_only else found
+
+
+def _still_readable(user: User) -> Q:
+    member_of = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values(
+        "community_id"
+    )
+    in_circles = CircleMembership.objects.filter(user=user).values("circle_id")
+    return (
+        (Q(community__isnull=True) | Q(community__in=Community.objects.readable_by(user)))
+        & (Q(thread__isnull=True) | Q(thread__in=Thread.objects.visible_to(user).values("pk")))
+        & (Q(circle__isnull=True) | Q(circle__in=in_circles, circle__community__in=member_of))
+    )
 
 
 def unread_count(*, user: AnyUser) -> int:
     if user is None or not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return notifications_for(user=user, unread_only=True).count()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practica.accounts.models import User
-from practica.communities.models import Community
+from practica.communities.models import Circle, Community
 from practica.communities.selectors import is_member
 from practica.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from practica.exchange.models import Thread
@@ -27,9 +27,12 @@ def notification_create(
     community: Community | None = None,
     actor: User | None = None,
     key: str = "",
+    thread: Thread | None = None,
+    circle: Circle | None = None,
 ) -> Notification | None:
     """Tell a person something. With a ``key``, the same notification is sent at most once
-    (``None`` comes back when it already was)."""
+    (``None`` comes back when it already was). A notification naming a thread or a circle
+    says so (``thread``, ``circle``): it is shown only while its recipient may read that."""
     if not text.strip():
         raise InvalidInput("a notification needs a text", field="text")
     try:
@@ -42,6 +45,8 @@ def notification_create(
                 community=community,
                 actor=actor,
                 key=key,
+                thread=thread,
+                circle=circle,
             )
     except IntegrityError:
         if key and Notification.objects.filter(recipient=recipient, key=key).exists():
@@ -86,6 +91,7 @@ def invitation_create(*, thread: Thread, inviter: User, invitee: User) -> Notifi
         community=community,
         actor=inviter,
         key=f"invite:{thread.pk}",
+        thread=thread,
     )
     if sent is None:
         raise Conflict(f"{invitee.name} was already invited to answer this", field="person")
