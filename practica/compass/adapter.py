@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import numpy as np
@@ -43,6 +44,8 @@ from practica.compass.analysis.activity import (
     VERB_CODE,
     Activity,
 )
+from practica.compass.clock import clock_read
+from practica.compass.rows import Kept, Reach, Rows, digest_of
 from practica.exchange.models import Reply, Tag, Thread, ThreadLink
 from practica.ledger.models import LedgerEvent, Verb
 
@@ -168,18 +171,96 @@ def _stack(parts: list[np.ndarray], width: int) -> np.ndarray:
 
 
 def load_activity(community_id: int, *, chunk: int = CHUNK) -> Activity:
+    """Everything the compass reads about one community, as arrays (read in full)."""
+    return activity_read(community_id, chunk=chunk).activity
+
+
+@dataclass(frozen=True)
+class Loaded:
+    activity: Activity
+    #: Every row the activity was built from, and those read this time (all on a full read).
+    rows: Rows
+    new: Rows
+    reach: Reach
+    #: The stored rows this read appended to; None when everything was read.
+    based_on: Kept | None
+    #: The earliest time anything read this time can change (None on a full read).
+    earliest_change: int | None
+
+
+def activity_read(
+    community_id: int,
+    *,
+    kept: Kept | None = None,
+    clock: int | None = None,
+    chunk: int = CHUNK,
+) -> Loaded:
     """Everything the compass reads about one community, as arrays.
+
+    With ``kept`` (the rows a previous run read, see ``practica.compass.rows``), only
+    rows with larger ids are read and appended, when nothing but appending happened
+    since: same clock token (``clock``, read by the caller before anything else), same
+    confidential threads, same system accounts. Otherwise everything is read.
 
     Confidential circles stay out: their threads, replies and ledger events (and
     so their tags and links) are never read, so no figure, map or roster can
     point at who spoke there (see docs/privacy.md; community-level counts come
     from the ``confidential`` figure provider instead).
     """
+    token = clock_read(community_id) if clock is None else clock
     confidential = confidential_thread_ids(community_id)
-    scan = scan_tables(community_id)
+    secret = np.array(list(confidential), dtype=np.int64)
+    system = np.array(
+        sorted(User.objects.filter(is_system=True).values_list("pk", flat=True)), dtype=np.int64
+    )
+    if kept is not None and not (
+        kept.reach.clock == token
+        and kept.reach.digest == digest_of(secret, kept.reach.thread_id, system)
+    ):
+        kept = None
+    jobs = _jobs(community_id, confidential, kept.reach if kept else None)
+    new_rows = _read(jobs, chunk)
+    new = Rows(
+        threads=new_rows["threads"],
+        replies=new_rows["replies"],
+        events=new_rows["events"],
+        tags=new_rows["tags"],
+    )
+    changed = np.zeros(0, dtype=np.int64)
+    if kept is None:
+        rows = new
+        base = Reach(clock=token, thread_id=0, reply_id=0, event_id=0, tag_id=0, digest="")
+    else:
+        rows = kept.rows + new
+        base = kept.reach
+        changed = _accepted_again(rows, new_rows["accepted"])
+    reach = base.advanced(new)
+    top_thread = max(reach.thread_id, int(secret.max()) if secret.size else 0)
+    reach = replace(reach, thread_id=top_thread, digest=digest_of(secret, top_thread, system))
+    threads, replies, events = _by_id(rows.threads), _by_id(rows.replies), _by_id(rows.events)
+    activity = _assemble(community_id, threads, replies, events, _by_id(rows.tags), system, chunk)
+    earliest = None if kept is None else _earliest(activity, new, changed)
+    return Loaded(
+        activity=activity,
+        rows=Rows(threads=threads, replies=replies, events=events, tags=rows.tags),
+        new=new,
+        reach=reach,
+        based_on=kept,
+        earliest_change=earliest,
+    )
+
+
+Jobs = dict[str, tuple[QuerySet[Any], list[str | Expression]]]
+
+
+def _jobs(community_id: int, confidential: QuerySet[Any], after: Reach | None) -> Jobs:
+    """The queries of a read: everything, or (``after``) only rows with larger ids, plus
+    every thread's accepted answer (a column the clock does not watch)."""
+    scan = after is None and scan_tables(community_id)
     mine: QuerySet[Any]
     their_replies: QuerySet[Any]
     ledger: QuerySet[Any]
+    tagged: QuerySet[Any]
     if scan:
         mine = Thread.objects.alias(c=unindexed("community_id")).filter(c=community_id)
         their_replies = Reply.objects.alias(t=unindexed("thread_id")).filter(
@@ -190,7 +271,13 @@ def load_activity(community_id: int, *, chunk: int = CHUNK) -> Activity:
         mine = Thread.objects.filter(community_id=community_id)
         their_replies = Reply.objects.filter(thread__community_id=community_id)
         ledger = LedgerEvent.objects.filter(community_id=community_id)
-    jobs: dict[str, tuple[QuerySet[Any], list[str | Expression]]] = {
+    tagged = _tagged(community_id, scan)
+    if after is not None:
+        mine = mine.filter(pk__gt=after.thread_id)
+        their_replies = their_replies.filter(pk__gt=after.reply_id)
+        ledger = ledger.filter(pk__gt=after.event_id)
+        tagged = tagged.filter(pk__gt=after.tag_id)
+    jobs: Jobs = {
         "threads": (
             mine.exclude(pk__in=confidential),
             [
@@ -223,21 +310,59 @@ def load_activity(community_id: int, *, chunk: int = CHUNK) -> Activity:
                 _or_zero("thread_id"),
             ],
         ),
-        "tags": (_tagged(community_id, scan), ["pk", "thread_id", "tag_id"]),
+        "tags": (tagged, ["pk", "thread_id", "tag_id"]),
     }
-    rows = _read(jobs, chunk)
-    return _assemble(
-        community_id, rows["threads"], rows["replies"], rows["events"], rows["tags"], chunk
-    )
+    if after is not None:
+        # Served by the covering index ``compass_thread_accepted`` (see ``clock``).
+        jobs["accepted"] = (
+            Thread.objects.filter(
+                community_id=community_id, accepted_reply_id__isnull=False
+            ).exclude(pk__in=confidential),
+            ["pk", "accepted_reply_id"],
+        )
+    return jobs
+
+
+def _accepted_again(rows: Rows, accepted: np.ndarray) -> np.ndarray:
+    """Write every thread's accepted answer, read afresh, into ``rows.threads`` (in place);
+    return the ids of the threads whose answer changed."""
+    threads = rows.threads
+    before = threads[:, 4].copy()
+    order = np.argsort(threads[:, 0], kind="stable")
+    position = _index_of(threads[order, 0], accepted[:, 0])
+    now = np.zeros(threads.shape[0], dtype=np.int64)
+    found = position >= 0
+    now[order[position[found]]] = accepted[found, 1]
+    threads[:, 4] = now
+    return threads[before != now, 0]
+
+
+def _earliest(activity: Activity, new: Rows, changed_threads: np.ndarray) -> int:
+    """The earliest time whose monthly rows what was read this time can change: the
+    times of new rows, and for threads whose accepted answer changed, their time and
+    their replies' (the resolution time comes from one of them, or from a new event)."""
+    times = [new.threads[:, 2], new.replies[:, 4], new.events[:, 4]]
+    if new.tags.shape[0]:
+        at = _index_of(activity.thread_ids, new.tags[:, 1])
+        times.append(activity.thread_time[at[at >= 0]])
+    if changed_threads.size:
+        at = _index_of(activity.thread_ids, changed_threads)
+        times.append(activity.thread_time[at[at >= 0]])
+        of_changed = np.isin(activity.reply_thread, at[at >= 0])
+        times.append(activity.reply_time[of_changed])
+    found = [t for t in times if t.size]
+    return int(min(int(t.min()) for t in found)) if found else NOTHING_NEW
+
+
+#: ``earliest_change`` when nothing is new: every stored month stays.
+NOTHING_NEW = 2**62
 
 
 #: PostgreSQL reads side by side, each on a connection of its own (the server does the work).
 PARALLEL_READS = 4
 
 
-def _read(
-    jobs: dict[str, tuple[QuerySet[Any], list[str | Expression]]], chunk: int
-) -> dict[str, np.ndarray]:
+def _read(jobs: Jobs, chunk: int) -> dict[str, np.ndarray]:
     """Each job's rows as one array. On PostgreSQL, outside a transaction, the queries run
     at the same time on connections of their own: joining and packing rows is the server's
     work, and it has more than one core. Inside a transaction (a test's, a request's) they
@@ -284,10 +409,10 @@ def _assemble(
     replies: np.ndarray,
     events: np.ndarray,
     tag_rows: np.ndarray,
+    system: np.ndarray,
     chunk: int,
 ) -> Activity:
-    # Rows arrive in no particular order: id order makes every array reproducible.
-    threads, replies, events = _by_id(threads), _by_id(replies), _by_id(events)
+    """The activity from rows in id order."""
     thread_ids = threads[:, 0]
     reply_ids = replies[:, 0]
     # People: every author and event party who is a person (not a system account).
@@ -295,9 +420,6 @@ def _assemble(
         np.concatenate([threads[:, 1], replies[:, 3], events[:, 1], events[:, 2]])
     )
     raw_people = raw_people[raw_people > 0]
-    system = np.array(
-        sorted(User.objects.filter(is_system=True).values_list("pk", flat=True)), dtype=np.int64
-    )
     person_ids = np.setdiff1d(raw_people, system, assume_unique=True)
 
     def index(ids: np.ndarray) -> np.ndarray:
@@ -402,7 +524,6 @@ def _tags(
         Tag.objects.filter(community_id=community_id).order_by("pk").values_list("pk", "name")
     )
     tag_ids = np.array([t[0] for t in tags], dtype=np.int64)
-    rows = _by_id(rows)
     thread = _index_of(thread_ids, rows[:, 1])
     code = _index_of(tag_ids, rows[:, 2])
     ok = (thread >= 0) & (code >= 0)

@@ -1,4 +1,15 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def _install_triggers(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    # Rebuilding a table (SQLite alters tables that way) drops its triggers: put them back.
+    from practica.compass.clock import triggers_install
+
+    triggers_install(connections[using])
 
 
 class CompassConfig(AppConfig):
@@ -6,6 +17,7 @@ class CompassConfig(AppConfig):
     label = "compass"
 
     def ready(self) -> None:
+        post_migrate.connect(_install_triggers, sender=self, dispatch_uid="compass_triggers")
         from practica.communities.tabs import CommunityTab, TabContext, register_tab
 
         def shown(context: TabContext) -> bool:

@@ -57,9 +57,22 @@ class CompassState(models.Model):
     reply_count = models.BigIntegerField(default=0)
     #: Digest of the other apps' compass signals (see ``practica.compass.watermark``).
     signals = models.CharField(max_length=64, blank=True, default="")
+    #: The community's ``CompassClock`` token when the months were computed.
+    clock = models.BigIntegerField(default=0)
     #: The rules (and result format) the stored months were computed under.
     fingerprint = models.CharField(max_length=40, blank=True, default="")
     updated_at = models.DateTimeField(default=timezone.now)
+    #: How far the stored rows (``CompassRows``) reach: the clock token they were read at,
+    #: the largest id read from each table, and a digest of the confidential threads and the
+    #: system accounts then.
+    #: ``rows_format`` 0: no rows are stored.
+    rows_format = models.IntegerField(default=0)
+    rows_clock = models.BigIntegerField(default=0)
+    rows_thread_id = models.BigIntegerField(default=0)
+    rows_reply_id = models.BigIntegerField(default=0)
+    rows_event_id = models.BigIntegerField(default=0)
+    rows_tag_id = models.BigIntegerField(default=0)
+    rows_digest = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"Compass watermark of {self.community}: event {self.last_event_id}"
@@ -105,6 +118,7 @@ class CompassSnapshot(models.Model):
     thread_count = models.BigIntegerField(default=0)
     reply_count = models.BigIntegerField(default=0)
     signals = models.CharField(max_length=64, blank=True, default="")
+    clock = models.BigIntegerField(default=0)
     result = models.JSONField()
 
     class Meta:
@@ -113,3 +127,35 @@ class CompassSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Compass of {self.community} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class CompassClock(models.Model):
+    """A token that database triggers change whenever a row the compass has read changes
+    other than by being appended: an edit of a column it reads, moderation hiding or
+    restoring, a deletion (see ``practica.compass.clock``). Stored rows read under
+    another token are not reused."""
+
+    community_id = models.BigIntegerField(unique=True)
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Compass clock of community {self.community_id}: {self.token}"
+
+
+class CompassRows(models.Model):
+    """A part of the rows last read for a community's compass (``practica.compass.rows``):
+    threads, replies, ledger events and tags as integer arrays, each part holding the rows
+    appended since the one before. Written in the transaction that stores the snapshot."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    part = models.IntegerField()
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "part"], name="compass_rows_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Compass rows of {self.community}, part {self.part}"

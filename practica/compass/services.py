@@ -1,9 +1,11 @@
 """Writes of the compass: computing and storing snapshots, and the stewards' settings.
 
-A refresh reads the watermark first, loads the community's activity, computes
-everything in memory, and only then writes, in one transaction: the months
-that changed, the new watermark and the snapshot. A failure anywhere before the
-commit leaves the previous snapshot and months exactly as they were.
+A refresh reads the clock and the watermark first, loads the community's activity
+(only what was appended since the last run, when nothing else changed: see
+``rows``), computes everything in memory, and only then writes, in one
+transaction: the months that changed, the rows read, the new watermark and the
+snapshot. A failure anywhere before the commit leaves the previous snapshot,
+months and rows exactly as they were.
 """
 
 from __future__ import annotations
@@ -14,30 +16,28 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from practica.accounts.models import User
 from practica.communities.models import Community
 from practica.communities.selectors import is_steward
-from practica.compass.adapter import load_activity
+from practica.compass.adapter import Loaded, activity_read
 from practica.compass.analysis.activity import Window, to_seconds
 from practica.compass.analysis.compute import Options, run
 from practica.compass.analysis.rules import ARCHETYPE_LABELS, ASPIRATION_ARCHETYPE
 from practica.compass.analysis.rules import fingerprint as rules_fingerprint
+from practica.compass.clock import clock_read
 from practica.compass.models import CompassMonth, CompassSettings, CompassSnapshot, CompassState
+from practica.compass.rows import rows_load, rows_store
 from practica.compass.selectors import settings_for, snapshot_for
 from practica.compass.watermark import Watermark, signals_load, watermark_of, watermark_read
 from practica.core.errors import InvalidInput, NotAllowed
-from practica.exchange.models import Reply, Thread
-from practica.ledger.models import LedgerEvent
+from practica.exchange.models import Thread
 
 #: Snapshots kept per community and window; older ones are removed when a new one is stored.
 SNAPSHOTS_KEPT = 5
 #: The shape of a stored compass; a snapshot of another shape is computed again.
 FORMAT = 1
-#: ``earliest_change`` when nothing is new: every stored month stays.
-NOTHING_NEW = 2**62
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,11 @@ def compass_refresh(
         raise NotAllowed("only a steward can recompute the compass")
     _check_window(since, until)
     started = time.perf_counter()
+    # The clock first: a change made while this run reads is then seen by the next one.
+    token = clock_read(community.pk)
     # The other apps' signals are read once: for the watermark, and to compute with.
     extra = signals_load(community.pk)
-    mark = watermark_read(community=community, signals=extra)
+    mark = watermark_read(community=community, signals=extra, clock=token)
     options = Options(seed=seed, unanswered_days=settings_for(community).unanswered_days)
     latest = snapshot_for(community=community, since=since, until=until)
     if (
@@ -126,12 +128,16 @@ def compass_refresh(
     state = CompassState.objects.filter(community=community).first()
     stored = {m.month: m.row for m in CompassMonth.objects.filter(community=community)}
     same_rules = state is not None and state.fingerprint == _fingerprint()
-    earliest = None if force or not same_rules else _earliest_change(community, state, mark)
     reading = time.perf_counter()
-    activity = load_activity(community.pk)
+    # Only rows appended since the last run are read, when nothing else changed (``rows``).
+    kept = None if force else rows_load(community, state)
+    loaded = activity_read(community.pk, kept=kept, clock=token)
     read_seconds = time.perf_counter() - reading
+    # Stored months are reused only when the rows were: months before the earliest time
+    # anything new can change stay as they were.
+    earliest = loaded.earliest_change if same_rules and loaded.based_on is not None else None
     outcome = run(
-        activity,
+        loaded.activity,
         Window(to_seconds(since), to_seconds(until)),
         options=options,
         extra=extra,
@@ -149,7 +155,7 @@ def compass_refresh(
         "names": time.perf_counter() - finishing,
     }
     result["timings"] = {k: round(v, 4) for k, v in timings.items()}
-    snapshot = _store(community, since, until, seed, mark, result, outcome.months, stored)
+    snapshot = _store(community, since, until, seed, mark, result, outcome.months, stored, loaded)
     seconds = time.perf_counter() - started
     snapshot.duration_seconds = seconds
     CompassSnapshot.objects.filter(pk=snapshot.pk).update(duration_seconds=seconds)
@@ -158,32 +164,6 @@ def compass_refresh(
 
 def _fingerprint() -> str:
     return f"{FORMAT}-{rules_fingerprint()}"
-
-
-def _earliest_change(
-    community: Community, state: CompassState | None, mark: Watermark
-) -> int | None:
-    """The earliest time among what is new since the stored months were computed, or
-    ``None`` when they must all be computed again (first run, or something was deleted)."""
-    if state is None:
-        return None
-    threads = Thread.objects.filter(community=community, pk__gt=state.last_thread_id)
-    replies = Reply.objects.filter(thread__community=community, pk__gt=state.last_reply_id)
-    new_threads, new_replies = threads.count(), replies.count()
-    if (
-        mark.thread_count != state.thread_count + new_threads
-        or mark.reply_count != state.reply_count + new_replies
-    ):
-        return None
-    candidates = [
-        threads.aggregate(t=Min("created_at"))["t"],
-        replies.aggregate(t=Min("created_at"))["t"],
-        LedgerEvent.objects.filter(community=community, pk__gt=state.last_event_id).aggregate(
-            t=Min("occurred_at")
-        )["t"],
-    ]
-    times = [to_seconds(t) for t in candidates if t is not None]
-    return min(t for t in times if t is not None) if times else NOTHING_NEW
 
 
 def _finish(
@@ -268,6 +248,7 @@ def _store(
     result: dict[str, Any],
     months: list[dict[str, Any]],
     stored: dict[str, dict[str, Any]],
+    loaded: Loaded,
 ) -> CompassSnapshot:
     fresh = {row["month"]: row for row in months}
     changed = [m for m, row in fresh.items() if stored.get(m) != row]
@@ -281,9 +262,12 @@ def _store(
         ],
         batch_size=1000,
     )
+    reach = rows_store(
+        community, based_on=loaded.based_on, new=loaded.new, every=loaded.rows, reach=loaded.reach
+    )
     CompassState.objects.update_or_create(
         community=community,
-        defaults={**asdict(mark), "fingerprint": _fingerprint(), "updated_at": now},
+        defaults={**asdict(mark), **reach, "fingerprint": _fingerprint(), "updated_at": now},
     )
     snapshot = CompassSnapshot.objects.create(
         community=community,

@@ -24,6 +24,7 @@ from django.db.models import Count, Max, QuerySet
 from practica.communities.models import Community
 from practica.compass.adapter import scan_tables, unindexed
 from practica.compass.analysis.registry import providers
+from practica.compass.clock import clock_read
 from practica.compass.models import CompassSnapshot, CompassState
 from practica.exchange.models import Reply, Thread
 from practica.ledger.models import LedgerEvent
@@ -39,6 +40,9 @@ class Watermark:
     reply_count: int = 0
     #: Digest of the other apps' compass signals (``signals_digest``).
     signals: str = ""
+    #: The community's clock token (``practica.compass.clock``): it changes when
+    #: something the compass read is edited, hidden, restored or deleted.
+    clock: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -96,9 +100,17 @@ def _feed(digest: Any, value: Any) -> None:
         _feed(digest, attributes if isinstance(attributes, dict) else repr(value))
 
 
-def watermark_read(*, community: Community, signals: Mapping[str, Any] | None = None) -> Watermark:
+def watermark_read(
+    *,
+    community: Community,
+    signals: Mapping[str, Any] | None = None,
+    clock: int | None = None,
+) -> Watermark:
     """The watermark now. ``signals``: the providers' data when the caller has loaded it
-    already (a refresh does, to compute with it), so it is not read twice."""
+    already (a refresh does, to compute with it), so it is not read twice; ``clock``:
+    the clock token, when the caller has read it first (a refresh does, before
+    anything else)."""
+    token = clock_read(community.pk) if clock is None else clock
     events = LedgerEvent.objects.filter(community=community)
     last_event_id = events.aggregate(m=Max("pk"))["m"] or 0
     last_event_at = (
@@ -125,6 +137,7 @@ def watermark_read(*, community: Community, signals: Mapping[str, Any] | None = 
         thread_count=threads["n"],
         reply_count=replies["n"],
         signals=signals_digest(signals_load(community.pk) if signals is None else signals),
+        clock=token,
     )
 
 
@@ -137,6 +150,7 @@ def watermark_of(stored: CompassSnapshot | CompassState) -> Watermark:
         thread_count=stored.thread_count,
         reply_count=stored.reply_count,
         signals=stored.signals,
+        clock=stored.clock,
     )
 
 
@@ -149,11 +163,11 @@ def is_up_to_date(*, snapshot: CompassSnapshot) -> bool:
 
 def looks_up_to_date(*, snapshot: CompassSnapshot) -> bool:
     """What the compass page shows, in a few index lookups whatever the community's size:
-    no new ledger event, no new thread and the same signals as the snapshot.
+    no new ledger event, no new thread, the same clock token (nothing edited, hidden or
+    deleted) and the same signals as the snapshot.
 
     Every reply between two people records a ledger event, so this misses only what the
-    ledger does not see (a reply to oneself, a deletion); ``is_up_to_date`` and a
-    refresh see those too.
+    ledger does not see (a reply to oneself); ``is_up_to_date`` and a refresh see that too.
     """
     community = snapshot.community
     last_event = LedgerEvent.objects.filter(community=community).aggregate(m=Max("pk"))["m"]
@@ -161,5 +175,6 @@ def looks_up_to_date(*, snapshot: CompassSnapshot) -> bool:
     return (
         (last_event or 0) == snapshot.last_event_id
         and (last_thread or 0) == snapshot.last_thread_id
+        and clock_read(community.pk) == snapshot.clock
         and signals_digest(signals_load(community.pk)) == snapshot.signals
     )
