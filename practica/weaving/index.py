@@ -58,6 +58,9 @@ class CommunityIndexes:
     reply_counts: dict[int, int]
     # Unique per build, so that anything derived from an index can name it safely.
     version: int = 0
+    # The community's removals token when the build began: while it is unchanged, nothing
+    # indexed was deleted or moved out (see ``visibility.Existence``).
+    removals: int = 0
 
 
 def community_corpus(community: Community) -> Corpus:
@@ -182,6 +185,10 @@ def thread_vectors(corpus: Corpus, community_id: int) -> np.ndarray | None:
 
 
 def build_indexes(community: Community, *, signature: tuple[object, ...] = ()) -> CommunityIndexes:
+    from practica.weaving.visibility import clock_tokens
+
+    # Read before the corpus: a removal after this moment changes it, so is never missed.
+    removals = clock_tokens(community.pk)[1]
     corpus = community_corpus(community)
     vectors = thread_vectors(corpus, community.pk)
     encoder = load_encoder() if vectors is not None else None
@@ -199,6 +206,7 @@ def build_indexes(community: Community, *, signature: tuple[object, ...] = ()) -
         person_source_ids={p.key: p.source_id for p in corpus.people if p.source_id},
         reply_counts=dict(Counter(r.thread for r in corpus.replies)),
         version=next(_builds),
+        removals=removals,
     )
 
 

@@ -21,6 +21,14 @@ class), so every member with the same circles shares one. The rule below is
 the funnel's own, and ``tests/test_visibility.py`` checks it against the
 funnel for every kind of viewer.
 
+What was removed since the index was built (a thread or a reply deleted, a thread
+moved to another community) is dropped from both masks as well: the delete triggers
+also move a second token, the community's *removals* (the clock's row under the
+negated community id), and the index keeps the removals token it was built under.
+While the two agree nothing indexed can be gone and nothing is read; once they
+differ, the first query reads which indexed threads and replies still exist
+(``Existence``, kept per removals token).
+
 Two masks:
 
 - ``READ``: what the funnel lets the viewer read (lived before). A thread hidden
@@ -126,13 +134,61 @@ class VisibilityState:
 
 def clock_token(community_id: int) -> int:
     """The community's current visibility token (0 until something changed)."""
+    return clock_tokens(community_id)[0]
+
+
+def clock_tokens(community_id: int) -> tuple[int, int]:
+    """The community's visibility token and its removals token (each 0 until it moved),
+    read together in one statement."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT token FROM {VisibilityClock._meta.db_table} WHERE community_id = %s",
-            [community_id],
+            f"SELECT community_id, token FROM {VisibilityClock._meta.db_table}"
+            " WHERE community_id IN (%s, %s)",
+            [community_id, -community_id],
         )
-        found = cursor.fetchone()
-    return int(found[0]) if found else 0
+        found = dict(cursor.fetchall())
+    return int(found.get(community_id, 0)), int(found.get(-community_id, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Existence:
+    """What of the index no longer exists in the community (positions, reply ids)."""
+
+    gone: np.ndarray | None  # per indexed thread; None when nothing is gone
+    gone_replies: np.ndarray  # sorted ids of indexed replies deleted or moved away
+
+
+NOTHING_GONE = Existence(gone=None, gone_replies=np.zeros(0, dtype=np.int64))
+
+
+def existence_read(indexes: CommunityIndexes, community: Community) -> Existence:
+    """Which indexed threads and replies are still where the index saw them."""
+    thread, reply = Thread._meta.db_table, Reply._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {thread} WHERE community_id = %s", [community.pk])
+        threads = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+        cursor.execute(
+            f"SELECT r.id, r.thread_id FROM {reply} r JOIN {thread} t ON t.id = r.thread_id"
+            " WHERE t.community_id = %s",
+            [community.pk],
+        )
+        rows = cursor.fetchall()
+    keys = indexes.related.keys
+    gone = ~np.isin(keys, threads)
+    experts = indexes.experts
+    indexed = experts.c_reply >= 0
+    ids, where = experts.c_reply[indexed], keys[experts.c_thread[indexed]]
+    now_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    now_where = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    order = np.argsort(now_ids)
+    now_ids, now_where = now_ids[order], now_where[order]
+    at = np.clip(np.searchsorted(now_ids, ids), 0, max(len(now_ids) - 1, 0))
+    still = (
+        (now_ids[at] == ids) & (now_where[at] == where)
+        if len(now_ids)
+        else np.zeros(len(ids), dtype=bool)
+    )
+    return Existence(gone=gone if gone.any() else None, gone_replies=np.unique(ids[~still]))
 
 
 def state_read(indexes: CommunityIndexes, community: Community) -> VisibilityState:
@@ -215,6 +271,7 @@ def _isin(values: np.ndarray, wanted: list[int]) -> np.ndarray:
 
 _states: OrderedDict[tuple[int, int, int], VisibilityState] = OrderedDict()
 _masks: OrderedDict[tuple[object, ...], np.ndarray] = OrderedDict()
+_existence: OrderedDict[tuple[int, int, int], Existence] = OrderedDict()
 _lock = threading.Lock()
 MAX_STATES = 32
 # A mask is a byte per thread (or per contribution): 128 of them stay in the tens of MB.
@@ -225,6 +282,7 @@ def forget() -> None:
     with _lock:
         _states.clear()
         _masks.clear()
+        _existence.clear()
 
 
 def _remember(cache: OrderedDict[Any, Any], key: object, value: object, limit: int) -> None:
@@ -245,29 +303,47 @@ def _state(indexes: CommunityIndexes, community: Community, token: int) -> Visib
     return found
 
 
+def _existing(indexes: CommunityIndexes, community: Community, removals: int) -> Existence:
+    if removals == indexes.removals:
+        return NOTHING_GONE  # nothing was removed since the index was built
+    key = (community.pk, indexes.version, removals)
+    with _lock:
+        found = _existence.get(key)
+    if found is None:
+        found = existence_read(indexes, community)
+        _remember(_existence, key, found, MAX_STATES)
+    return found
+
+
 def visibility_for(
     indexes: CommunityIndexes, user: AnyUser, community: Community, purpose: str
-) -> tuple[np.ndarray, VisibilityState, tuple[object, ...]]:
-    """The viewer's mask over the index (read-only), the state, and the mask's cache key.
+) -> tuple[np.ndarray, VisibilityState, Existence, tuple[object, ...]]:
+    """The viewer's mask over the index (read-only), the state, what is gone, and the mask's
+    cache key.
 
-    The token is read before the state, so a state is never older than its key.
+    The tokens are read before the state, so a state is never older than its key.
     """
     viewer = viewer_of(user, community)
-    token = clock_token(community.pk)
-    key = (community.pk, indexes.version, token, purpose, viewer.klass)
+    token, removals = clock_tokens(community.pk)
+    key = (community.pk, indexes.version, token, removals, purpose, viewer.klass)
     state = _state(indexes, community, token)
+    existence = _existing(indexes, community, removals)
     with _lock:
         mask = _masks.get(key)
     if mask is None:
         mask = mask_compute(state, viewer, purpose)
+        if existence.gone is not None:
+            mask &= ~existence.gone
         mask.flags.writeable = False
         _remember(_masks, key, mask, MAX_MASKS)
     if purpose == READ and viewer.user_id is not None and not (viewer.superuser or viewer.steward):
         # Their own hidden threads stay readable to authors (where the circle lets them in).
         own = state.hidden & (state.author == viewer.user_id)
+        if existence.gone is not None:
+            own &= ~existence.gone
         if own.any():
             mask = mask | (own & _readable(state, viewer))
-    return mask, state, key
+    return mask, state, existence, key
 
 
 def readable_mask(indexes: CommunityIndexes, user: AnyUser, community: Community) -> np.ndarray:
@@ -281,12 +357,15 @@ def evidence_masks(
     """Per indexed thread, and per contribution of the experts index: may it speak for a
     person in what this viewer is shown (hidden replies never do); and a name for the
     pair, unique while it holds (for what is derived from it)."""
-    threads, state, key = visibility_for(indexes, user, community, EVIDENCE)
+    threads, state, existence, key = visibility_for(indexes, user, community, EVIDENCE)
     key = (*key, "contributions")
     with _lock:
         found = _masks.get(key)
     if found is None:
-        found = indexes.experts.contributions_visible(threads, state.hidden_replies)
+        left_out = state.hidden_replies
+        if len(existence.gone_replies):
+            left_out = np.union1d(left_out, existence.gone_replies)
+        found = indexes.experts.contributions_visible(threads, left_out)
         found.flags.writeable = False
         _remember(_masks, key, found, MAX_MASKS)
     return threads, found, key
@@ -311,8 +390,11 @@ CLOCK = "weaving_visibilityclock"
 _SQLITE_NAMES = (
     "weaving_vis_thread_update", "weaving_vis_thread_delete", "weaving_vis_reply_update",
     "weaving_vis_reply_delete", "weaving_vis_circle_update", "weaving_vis_circle_delete",
-    "weaving_vis_community_update",
+    "weaving_vis_community_update", "weaving_vis_thread_moved", "weaving_vis_reply_moved",
 )  # fmt: skip
+# What takes something out of a community's index: the removals token (``clock_tokens``).
+_THREAD_MOVED = "OLD.community_id IS NOT NEW.community_id"
+_REPLY_MOVED = "OLD.thread_id IS NOT NEW.thread_id"
 
 
 def _sqlite_bump(community: str) -> str:
@@ -329,12 +411,17 @@ def _sqlite_triggers() -> list[str]:
         f"WHEN {_THREAD_CHANGED} BEGIN {_sqlite_bump('OLD.community_id')} "
         f"{_sqlite_bump('NEW.community_id')} END",
         f"CREATE TRIGGER weaving_vis_thread_delete AFTER DELETE ON exchange_thread "
-        f"BEGIN {_sqlite_bump('OLD.community_id')} END",
+        f"BEGIN {_sqlite_bump('OLD.community_id')} {_sqlite_bump('-OLD.community_id')} END",
+        f"CREATE TRIGGER weaving_vis_thread_moved AFTER UPDATE ON exchange_thread "
+        f"WHEN {_THREAD_MOVED} BEGIN {_sqlite_bump('-OLD.community_id')} END",
         f"CREATE TRIGGER weaving_vis_reply_update AFTER UPDATE ON exchange_reply "
         f"WHEN {_REPLY_CHANGED} BEGIN {_sqlite_bump(thread_of.format('OLD'))} "
         f"{_sqlite_bump(thread_of.format('NEW'))} END",
         f"CREATE TRIGGER weaving_vis_reply_delete AFTER DELETE ON exchange_reply "
-        f"BEGIN {_sqlite_bump(thread_of.format('OLD'))} END",
+        f"BEGIN {_sqlite_bump(thread_of.format('OLD'))} "
+        f"{_sqlite_bump('-' + thread_of.format('OLD'))} END",
+        f"CREATE TRIGGER weaving_vis_reply_moved AFTER UPDATE ON exchange_reply "
+        f"WHEN {_REPLY_MOVED} BEGIN {_sqlite_bump('-' + thread_of.format('OLD'))} END",
         f"CREATE TRIGGER weaving_vis_circle_update AFTER UPDATE ON communities_circle "
         f"WHEN {_CIRCLE_CHANGED} BEGIN {_sqlite_bump('OLD.community_id')} "
         f"{_sqlite_bump('NEW.community_id')} END",
@@ -376,17 +463,30 @@ def _pg_statements() -> list[str]:
           END IF;
         END $$ LANGUAGE plpgsql"""
     ]
+    moved = {
+        "thread": _THREAD_MOVED.replace("IS NOT", "IS DISTINCT FROM"),
+        "reply": _REPLY_MOVED.replace("IS NOT", "IS DISTINCT FROM"),
+    }
     for name, table in tables.items():
         old, new = community_of[name]
         on_delete = (
-            f"PERFORM weaving_visibility_bump({old}); RETURN OLD;"
+            f"PERFORM weaving_visibility_bump({old}); "
+            f"PERFORM weaving_visibility_bump(-{old}); RETURN OLD;"
+            if name in moved
+            else f"PERFORM weaving_visibility_bump({old}); RETURN OLD;"
             if name != "community"
             else "RETURN OLD;"
+        )
+        on_move = (
+            f"IF {moved[name]} THEN PERFORM weaving_visibility_bump(-{old}); END IF;"
+            if name in moved
+            else ""
         )
         statements += [
             f"""CREATE OR REPLACE FUNCTION weaving_vis_{name}() RETURNS trigger AS $$
             BEGIN
               IF TG_OP = 'DELETE' THEN {on_delete} END IF;
+              {on_move}
               IF {distinct[name]} THEN
                 PERFORM weaving_visibility_bump({old});
                 PERFORM weaving_visibility_bump({new});
