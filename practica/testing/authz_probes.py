@@ -423,6 +423,14 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
             detail_first=True,
             missing=f"/c/{slug}/t/{MISSING}/",
         )
+        # Its history of edits: a page of its own, refused exactly like a missing thread's.
+        target.probes += _pages(
+            f,
+            "page",
+            f"/c/{slug}/t/{item.pk}/history/",
+            detail_first=True,
+            missing=f"/c/{slug}/t/{MISSING}/history/",
+        )
         target.probes += [
             _api(f, f"/threads/{item.pk}", detail=True, missing=f"/threads/{MISSING}"),
             _api(f, f"/communities/{slug}/threads", limit=100),
@@ -503,7 +511,15 @@ def _place_targets(world: World, f: Fetcher, slug: str, name: str) -> list[Targe
     answer = Target(
         Subject("reply", slug, name), f"reply {where} (#{reply.pk})", (marker("reply", slug, name),)
     )
-    _reply_probes(f, answer, slug, thread.pk, key("reply", slug, name), world.people[answerer].name)
+    _reply_probes(
+        f,
+        answer,
+        slug,
+        thread.pk,
+        key("reply", slug, name),
+        world.people[answerer].name,
+        edited=name != "hidden",  # a steward edited every place's reply but the hidden one's
+    )
     out.append(answer)
     if name == "none":
         hidden = world.hidden_replies[slug]
@@ -572,6 +588,7 @@ def _attribution(f: Fetcher, slug: str, where: str, thread_id: int, story_id: in
         f,
         "page",
         f"/c/{slug}/t/{thread_id}/",
+        f"/c/{slug}/t/{thread_id}/history/",
         f"/c/{slug}/t/{story_id}/",
         f"/c/{slug}/",
         f"/c/{slug}/circles/chatham-circle/",  # its member list: only inside the circle
@@ -615,12 +632,15 @@ def _reply_probes(
     answerer: str,
     *,
     search_page: bool = False,
+    edited: bool = False,
 ) -> None:
     """A reply's probes. Searching its words goes through the API (the page renders the
     same selector's hits, checked with the places' keys), and also through the page for
     the replies hidden by moderation, whose filter is their own."""
     mark = target.needles[0]
     target.probes += _pages(f, "page", f"/c/{slug}/t/{thread_id}/")
+    if edited:  # the thread's history holds the reply's earlier words
+        target.probes += _pages(f, "page", f"/c/{slug}/t/{thread_id}/history/")
     target.probes.append(_api(f, f"/threads/{thread_id}"))
     searches = _search(f, slug, query)
     target.probes += searches if search_page else searches[1:]
