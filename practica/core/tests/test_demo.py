@@ -19,9 +19,10 @@ from practica.accounts.models import User
 from practica.accounts.services import user_create
 from practica.communities.models import Agreement, Community, Membership
 from practica.communities.services import community_create
+from practica.compass.models import CompassSnapshot
 from practica.core.demo.model import DEMO_END, DEMO_PASSWORD, DEMO_START
 from practica.core.demo.people import PEOPLE
-from practica.core.demo.seed import SeedReport, demo_reset, demo_seed
+from practica.core.demo.seed import COMMUNITIES, SeedReport, demo_reset, demo_seed
 from practica.exchange.models import Acknowledgement, Reply, Thread, ThreadKind
 from practica.learning.models import (
     AgendaItem,
@@ -349,6 +350,9 @@ def test_the_demo_command_seeds_once_and_then_leaves_the_demo_alone(
     assert "http://127.0.0.1:8765/" in out
     assert f"steward / {DEMO_PASSWORD}" in out
     counts = (Thread.objects.count(), Reply.objects.count(), LedgerEvent.objects.count())
+    # A steward opening the demo finds each community's compass already computed.
+    computed = set(CompassSnapshot.objects.values_list("community__slug", flat=True))
+    assert computed == {c.slug for c in COMMUNITIES}
 
     call_command("demo")
     assert "already seeded" in capsys.readouterr().out

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from practica.communities.models import Community
+from practica.compass.services import compass_refresh
 from practica.core.demo.model import DEMO_PASSWORD
 from practica.core.demo.people import PEOPLE
 from practica.core.demo.seed import COMMUNITIES, MAIN, demo_exists, demo_reset, demo_seed
@@ -65,6 +67,10 @@ class Command(BaseCommand):
                 report = demo_seed()
         except PracticaError as exc:
             raise CommandError(exc.message) from exc
+        # The compass is computed once, so that a steward opening the demo sees where the
+        # communities stand (and can recompute from the page).
+        for community in Community.objects.filter(slug__in=[c.slug for c in COMMUNITIES]):
+            compass_refresh(community=community)
         names = " and ".join(c.name for c in COMMUNITIES)
         self.stdout.write(
             f"Seeded {names}: {report.people} people, {report.threads} threads, "
