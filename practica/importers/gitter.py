@@ -19,6 +19,7 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -53,6 +54,8 @@ _LICENCE_TITLES = {
 }
 
 csv.field_size_limit(sys.maxsize)
+#: Oldest first; message ids break ties between equal times.
+_TIME_ORDER = attrgetter("sent_at", "message_id")
 
 
 class GitterRow(NamedTuple):
@@ -192,10 +195,16 @@ def _survey(files: list[Path]) -> tuple[dict[str, str], dict[str, str]]:
     by_name: dict[str, str] = {}
     organisation = ""
     for file in files:
+        room_uri = ""
         for row in read_rows(file):
-            if row.user_id:
-                people.setdefault(row.user_id, row.username)
-                by_name.setdefault(row.username.lower(), row.user_id)
+            user_id = row.user_id
+            # Under their first name, the person and that name are noted already.
+            if user_id and people.get(user_id) != row.username:
+                people.setdefault(user_id, row.username)
+                by_name.setdefault(row.username.lower(), user_id)
+            if row.room_uri == room_uri:
+                continue  # a file holds one room: its organisation is checked once
+            room_uri = row.room_uri
             org = _organisation(row)
             if not organisation:
                 organisation = org
@@ -219,7 +228,7 @@ def _room_in_time_order(file: Path) -> tuple[list[GitterRow], list[str]]:
             repeats.append(row.message_id)
         else:
             unique[row.message_id] = row
-    return sorted(unique.values(), key=lambda row: (row.sent_at, row.message_id)), repeats
+    return sorted(unique.values(), key=_TIME_ORDER), repeats
 
 
 def _organisation(row: GitterRow) -> str:
@@ -229,17 +238,44 @@ def _organisation(row: GitterRow) -> str:
 def read_rows(file: Path) -> Iterator[GitterRow]:
     """The rows of one TSV file, checked; an ``ArchiveError`` names the first bad one."""
     name = str(file)
+    width = len(COLUMNS)
+    parse_time = datetime.fromisoformat
+    line = 1
     try:
         with file.open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh, delimiter="\t", strict=True)
-            line = 1
             for cells in reader:
-                yield _row(name, line, cells)
+                # The checks of every row, inline: this loop runs once per row, twice.
+                if len(cells) != width:
+                    raise _bad_width(name, line, cells)
+                _room_id, room_uri, sent_at, user_id, username, message_id, text = cells
+                # An empty from_userid is an account deleted since: the author is unknown.
+                if not room_uri or room_uri.isspace():
+                    raise ArchiveError(name, "room_uri is empty", line=line)
+                if not message_id or message_id.isspace():
+                    raise ArchiveError(name, "message_id is empty", line=line)
+                try:
+                    moment = parse_time(sent_at)
+                except ValueError:
+                    raise ArchiveError(
+                        name, f"sent_at {sent_at[:40]!r} is not an ISO date", line=line
+                    ) from None
+                if moment.tzinfo is None:
+                    moment = moment.replace(tzinfo=UTC)
+                yield GitterRow(room_uri, moment, user_id, username or user_id, message_id, text)
                 line = reader.line_num + 1
     except UnicodeDecodeError:
         raise ArchiveError(name, "not UTF-8 text", line=_first_undecodable_line(file)) from None
     except csv.Error as exc:
         raise ArchiveError(name, f"not a readable TSV file ({exc})", line=line) from None
+
+
+def _bad_width(name: str, line: int, cells: list[str]) -> ArchiveError:
+    return ArchiveError(
+        name,
+        f"expected {len(COLUMNS)} tab-separated columns ({', '.join(COLUMNS)}), found {len(cells)}",
+        line=line,
+    )
 
 
 def _first_undecodable_line(file: Path) -> int | None:
@@ -251,29 +287,3 @@ def _first_undecodable_line(file: Path) -> int | None:
             except UnicodeDecodeError:
                 return number
     return None
-
-
-def _row(name: str, line: int, cells: list[str]) -> GitterRow:
-    if len(cells) != len(COLUMNS):
-        raise ArchiveError(
-            name,
-            f"expected {len(COLUMNS)} tab-separated columns ({', '.join(COLUMNS)}), "
-            f"found {len(cells)}",
-            line=line,
-        )
-    _room_id, room_uri, sent_at, user_id, username, message_id, text = cells
-    # An empty from_userid is an account deleted since: the author is unknown.
-    for column, value in (("room_uri", room_uri), ("message_id", message_id)):
-        if not value.strip():
-            raise ArchiveError(name, f"{column} is empty", line=line)
-    return GitterRow(
-        room_uri, _parse_time(name, line, sent_at), user_id, username or user_id, message_id, text
-    )
-
-
-def _parse_time(name: str, line: int, value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ArchiveError(name, f"sent_at {value[:40]!r} is not an ISO date", line=line) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
