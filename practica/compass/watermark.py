@@ -7,7 +7,10 @@ other apps add (learning, pulse surveys, confidential circles) read their own
 tables through their providers' ``load`` functions; ``signals`` is a digest of
 what those functions return, so a new observation, a decision, a survey closed
 with enough answers (anything those sections would show differently) moves the
-watermark too, and the compass is computed again.
+watermark too, and the compass is computed again. The same digest covers which
+threads are confidential and which accounts are system accounts, and ``clock`` (see
+``practica.compass.clock``) moves when something already read is edited, hidden,
+restored or deleted.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Max, QuerySet
 
+from practica.accounts.models import User
+from practica.communities.circles import confidential_thread_ids
 from practica.communities.models import Community
 from practica.compass.adapter import scan_tables, unindexed
 from practica.compass.analysis.registry import providers
@@ -38,7 +43,8 @@ class Watermark:
     last_reply_id: int = 0
     thread_count: int = 0
     reply_count: int = 0
-    #: Digest of the other apps' compass signals (``signals_digest``).
+    #: Digest of the other apps' compass signals, the confidential threads and the
+    #: system accounts (``watermark_signals``).
     signals: str = ""
     #: The community's clock token (``practica.compass.clock``): it changes when
     #: something the compass read is edited, hidden, restored or deleted.
@@ -54,6 +60,21 @@ class Watermark:
 def signals_load(community_id: int) -> dict[str, Any]:
     """What every provider with a ``load`` function reads for this community, by key."""
     return {p.key: p.load(community_id) for p in providers() if p.load is not None}
+
+
+def _readers(community_id: int) -> dict[str, Any]:
+    """Who the compass may read, alongside the signals: the confidential threads (a
+    circle turned confidential leaves them out) and the system accounts (not people)."""
+    return {
+        "compass:confidential": sorted(confidential_thread_ids(community_id)),
+        "compass:system": sorted(User.objects.filter(is_system=True).values_list("pk", flat=True)),
+    }
+
+
+def watermark_signals(community_id: int, signals: Mapping[str, Any] | None = None) -> str:
+    """The digest the watermark keeps: the providers' data and ``_readers``."""
+    loaded = signals_load(community_id) if signals is None else signals
+    return signals_digest({**loaded, **_readers(community_id)})
 
 
 def signals_digest(signals: Mapping[str, Any]) -> str:
@@ -136,7 +157,7 @@ def watermark_read(
         last_reply_id=replies["m"] or 0,
         thread_count=threads["n"],
         reply_count=replies["n"],
-        signals=signals_digest(signals_load(community.pk) if signals is None else signals),
+        signals=watermark_signals(community.pk, signals),
         clock=token,
     )
 
@@ -176,5 +197,5 @@ def looks_up_to_date(*, snapshot: CompassSnapshot) -> bool:
         (last_event or 0) == snapshot.last_event_id
         and (last_thread or 0) == snapshot.last_thread_id
         and clock_read(community.pk) == snapshot.clock
-        and signals_digest(signals_load(community.pk)) == snapshot.signals
+        and watermark_signals(community.pk) == snapshot.signals
     )
