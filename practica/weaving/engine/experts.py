@@ -5,7 +5,7 @@ the people who contributed to them: an answer counts, an accepted one more,
 a story told counts like an answer, a comment a little, and every
 acknowledgement adds. The topical vote is combined with how active the
 person has been lately (people who left cannot answer) and with their
-overall record, on a log scale. The weights were fitted on the earlier
+record of accepted answers, on a log scale. The weights were fitted on the earlier
 periods of the evaluation dumps (see docs/weaving.md), never on test questions.
 """
 
@@ -29,8 +29,10 @@ SECONDS_PER_DAY = 86400.0
 class ExpertWeights:
     vote: float = 1.0
     activity: float = 3.0
-    answers: float = 0.5
-    accepted: float = 0.0
+    # The record counts accepted answers, not answers (chosen on the training periods'
+    # rolling windows, see docs/weaving.md).
+    answers: float = 0.0
+    accepted: float = 0.5
     momentum: float = 0.0
     # How many similar threads vote, and what each kind of contribution is worth.
     neighbours: int = 100

@@ -165,20 +165,38 @@ def pooled(results: list[SiteResult]) -> dict[str, Any]:
             for metric, value in site_means.items():
                 macro.setdefault(system, {}).setdefault(metric, 0.0)
                 macro[system][metric] += value / len(results)
-    ratios = {}
+    ratios, intervals = {}, {}
     if OURS in micro and BM25 in micro:
         for metric in ("ndcg@10", "mrr"):
-            if micro[BM25].get(metric):
-                ratios[f"{metric} ours/bm25"] = round(micro[OURS][metric] / micro[BM25][metric], 3)
+            ours, base = merged[OURS].get(metric, []), merged[BM25].get(metric, [])
+            if not base or sum(base) == 0:
+                continue
+            name = f"{metric} ours/bm25"
+            ratios[name] = round(sum(ours) / sum(base), 4)
+            intervals[name] = ratio_interval(ours, base)
     return {
         "pooled": micro,
         "mean_of_sites": {s: {m: round(v, 4) for m, v in d.items()} for s, d in macro.items()},
         "ratios": ratios,
+        "ratio_ci95": intervals,
         "queries": {
             "lived_before": sum(r.lived_before_queries for r in results),
             "who_knows": sum(r.who_knows_queries for r in results),
         },
     }
+
+
+def ratio_interval(
+    ours: list[float], base: list[float], *, resamples: int = 10_000, seed: int = 0
+) -> list[float]:
+    """A paired bootstrap 95% interval of mean(ours) / mean(base): the same queries are
+    drawn for both systems in each resample."""
+    a, b = np.asarray(ours, dtype=np.float64), np.asarray(base, dtype=np.float64)
+    draws = np.random.default_rng(seed).integers(0, len(a), size=(resamples, len(a)))
+    sums = b[draws].sum(axis=1)
+    found = a[draws].sum(axis=1)[sums > 0] / sums[sums > 0]
+    low, high = np.percentile(found, [2.5, 97.5])
+    return [round(float(low), 3), round(float(high), 3)]
 
 
 def as_dict(result: SiteResult) -> dict[str, Any]:

@@ -50,12 +50,15 @@ def markdown(report: dict[str, Any]) -> str:
         cells += [_f(m.get(s, {}).get("p@1")) for s, _ in SYSTEMS]
         lines.append(f"| {site} | {n} | " + " | ".join(cells) + " |")
     ratios = report["pooled"].get("ratios", {})
-    lines += [
-        "",
-        "Pooled = every query of every dump counted once. "
-        + ", ".join(f"{k}: {v}×" for k, v in ratios.items()),
-        "",
-    ]
+    intervals = report["pooled"].get("ratio_ci95", {})
+    described = []
+    for name, value in ratios.items():
+        text = f"{name}: {value}×"
+        if name in intervals:
+            low, high = intervals[name]
+            text += f" (paired bootstrap 95%: {low}–{high}×)"
+        described.append(text)
+    lines += ["", "Pooled = every query of every dump counted once. " + ", ".join(described), ""]
     return "\n".join(lines)
 
 

@@ -43,3 +43,15 @@ def test_reciprocal_rank_and_precision_at_one() -> None:
     assert precision_at_1([7, 3], {7}) == 1.0
     assert precision_at_1([3, 7], {7}) == 0.0
     assert mean([1.0, 0.5, 0.0]) == pytest.approx(0.5)
+
+
+def test_the_ratio_interval_is_paired_and_holds_the_ratio() -> None:
+    from practica.weaving.evaluation.harness import ratio_interval
+
+    ours = [1.0, 0.5, 0.0, 1.0, 0.25, 0.5, 1.0, 0.0]
+    base = [0.5, 0.5, 0.0, 0.5, 0.25, 0.25, 1.0, 0.0]
+    low, high = ratio_interval(ours, base, resamples=2000, seed=3)
+    assert low < sum(ours) / sum(base) < high
+    assert ratio_interval(ours, base, resamples=2000, seed=3) == [low, high]
+    # Paired: a system compared with itself has no spread at all.
+    assert ratio_interval(ours, ours, resamples=500) == [1.0, 1.0]
