@@ -240,9 +240,7 @@ class ExpertIndex:
         return self._by_thread[np.repeat(starts, lengths) + offsets]
 
     def scores(self, features: np.ndarray) -> np.ndarray:
-        w = self.weights
-        coef = np.array([w.vote, w.activity, w.answers, w.accepted, w.momentum])
-        return np.log1p(features) @ coef
+        return log_linear(features, self.weights)
 
     def rank(
         self,
@@ -344,6 +342,12 @@ class ExpertIndex:
         if counts:
             return f" on {counts.most_common(1)[0][0]}"
         return ""
+
+
+def log_linear(features: np.ndarray, w: ExpertWeights) -> np.ndarray:
+    """Per person: vote, activity, answers, accepted and momentum, combined on a log scale."""
+    coef = np.array([w.vote, w.activity, w.answers, w.accepted, w.momentum])
+    return np.log1p(features) @ coef
 
 
 def _ts(moment: datetime) -> float:

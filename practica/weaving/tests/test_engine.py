@@ -166,3 +166,27 @@ def test_the_encoder_loads_from_the_installed_package_or_weaving_stays_lexical()
     assert vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_development_windows_never_read_the_test_period() -> None:
+    import pytest
+
+    from practica.weaving.evaluation.windows import WINDOWS, record_grid, study, window
+
+    threads = [thread(k, f"question {k}", on=k, author=100 + k, accepted_reply=1000 + k)
+               for k in range(1, 11)]  # fmt: skip
+    # Answers to questions 5 to 7 are written late, in the test period (from day 9).
+    replies = [
+        answer(1000 + k, k, 7 if k % 2 else 8, "an answer", on=k if k < 5 else 9 + k)
+        for k in range(1, 11)
+    ]
+    corpus = Corpus(threads=threads, replies=replies)
+    part = window(corpus, 0.2, 0.8)
+    assert part.cutoff == day(3)
+    assert [t.key for t, _ in part.queries] == [3, 4]  # 5-7 answered too late, 8+ are test
+    assert max(r.created_at for r in part.train.replies) < part.cutoff
+    with pytest.raises(ValueError):
+        window(corpus, 0.6, 0.9)
+    ranks = study(corpus, record_grid(), [(0.2, 0.8)])[(0.2, 0.8)]
+    assert len(ranks["bm25"]) == 2 and all(len(v) == 2 for v in ranks.values())
+    assert WINDOWS[-1][1] == 0.8

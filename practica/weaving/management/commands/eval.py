@@ -21,10 +21,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from practica.env import envbool
+from practica.weaving.engine.experts import DEFAULT_WEIGHTS
 from practica.weaving.engine.related import Query, RelatedIndex
-from practica.weaving.evaluation import harness
+from practica.weaving.evaluation import harness, windows
 from practica.weaving.evaluation.report import markdown
-from practica.weaving.evaluation.sedump import DumpError
+from practica.weaving.evaluation.sedump import DumpError, read_corpus
 
 
 def dumps_in(path: Path) -> list[Path]:
@@ -52,6 +53,12 @@ class Command(BaseCommand):
             action="store_true",
             help="turn the optional sentence encoder on, and report the lexical ranking beside",
         )
+        parser.add_argument(
+            "--windows",
+            action="store_true",
+            help="instead: who knows on rolling windows of the training periods (no test "
+            "question is read), for the grid the record term was chosen on",
+        )
         parser.add_argument("--worker", type=Path, help=argparse_hidden())
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -59,6 +66,9 @@ class Command(BaseCommand):
             self._work(options["dump_dir"], options["worker"])
             return
         dumps = dumps_in(options["dump_dir"])
+        if options["windows"]:
+            self._windows(dumps, options["out"], as_json=options["json"])
+            return
         results = [self._run_child(dump, dense=options["dense"]) for dump in dumps]
         report = {
             "date": datetime.now(UTC).date().isoformat(),
@@ -75,6 +85,40 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, indent=2))
         else:
             self.stdout.write(markdown(report))
+
+    def _windows(self, dumps: list[Path], out: Path | None, *, as_json: bool) -> None:
+        """Read each dump's records directly (no import) and score the grid on each window."""
+        grid = windows.record_grid()
+        deployed = next((name for name, w in grid.items() if w == DEFAULT_WEIGHTS), "deployed")
+        if deployed == "deployed":
+            grid = {deployed: DEFAULT_WEIGHTS, **grid}
+        grid = {deployed: grid.pop(deployed), **grid}  # features follow the deployed setting
+        per_dump = []
+        for dump in dumps:
+            try:
+                corpus = read_corpus(dump)
+            except DumpError as exc:
+                raise CommandError(str(exc)) from exc
+            per_dump.append(windows.study(corpus, grid, windows.WINDOWS))
+            self.stderr.write(f"{dump.name}: done")
+        table = windows.pooled(per_dump)
+        report = {
+            "date": datetime.now(UTC).date().isoformat(),
+            "sites": [d.name for d in dumps],
+            "deployed": deployed,
+            "mrr": table,
+        }
+        text = (
+            f"# Who knows on rolling windows of the training periods ({report['date']})\n\n"
+            f"Data: {', '.join(report['sites'])}. MRR pooled over the dumps; "
+            f"{int(table[deployed]['queries'])} questions in all.\n\n"
+            + windows.markdown(table, deployed)
+        )
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "weaving_windows.json").write_text(json.dumps(report, indent=2) + "\n")
+            (out / "weaving_windows.md").write_text(text)
+        self.stdout.write(json.dumps(report, indent=2) if as_json else text)
 
     def _run_child(self, dump: Path, *, dense: bool) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="practica-eval-") as scratch:
