@@ -266,6 +266,20 @@ def _work(n: int, queries: int) -> dict[str, Any]:
         timed(lambda q: experts_for(community=community, user=anonymous, text=q, k=10))
     )
     results["experts_member_after_a_change"] = percentiles(timed(experts_after_change))
+    # After a deletion (simulated by moving the removals token, so a kept database stays
+    # whole): the first query also reads which indexed threads and replies still exist.
+    from django.db import connection
+
+    from practica.weaving import index as weaving_index
+
+    weaving_index.RECHECK_SECONDS = float("inf")  # no rebuild in the middle of measuring
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO weaving_visibilityclock (community_id, token) VALUES (%s, %s)"
+            " ON CONFLICT (community_id) DO UPDATE SET token = excluded.token",
+            [-community.pk, rng.randrange(1, 2**62)],
+        )
+    results["experts_member_after_a_removal"] = percentiles(timed(experts_after_change))
     corpus = community_corpus(community)
     baseline = PlainBM25Threads(corpus.threads)
     results["baseline_bm25_title_body"] = percentiles(
@@ -320,6 +334,10 @@ def run(quick: bool = False, n: int | None = None, db: Path | None = None) -> di
         "experts after a change p50/p95 ms": (
             f"{latency['experts_member_after_a_change']['p50_ms']} / "
             f"{latency['experts_member_after_a_change']['p95_ms']}"
+        ),
+        "experts after a removal p50/p95 ms": (
+            f"{latency['experts_member_after_a_removal']['p50_ms']} / "
+            f"{latency['experts_member_after_a_removal']['p95_ms']}"
         ),
         "load (1 min) before/after": (
             f"{result['load_average_1_5_15']['before'][0]} / "
