@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce
 
 from practica.accounts.models import User
 from practica.communities.circles import confidential_thread_ids
+from practica.communities.models import Circle, CircleTier
 from practica.compass.analysis.activity import (
     EVENT_VERBS,
     KIND_CODE,
@@ -208,18 +209,21 @@ def activity_read(
     from the ``confidential`` figure provider instead).
     """
     token = clock_read(community_id) if clock is None else clock
-    confidential = confidential_thread_ids(community_id)
-    secret = np.array(list(confidential), dtype=np.int64)
-    system = np.array(
-        sorted(User.objects.filter(is_system=True).values_list("pk", flat=True)), dtype=np.int64
-    )
+    secret = confidential_ids(community_id)
+    system = system_ids()
     if kept is not None and not (
         kept.reach.clock == token
         and kept.reach.digest == digest_of(secret, kept.reach.thread_id, system)
     ):
         kept = None
-    jobs = _jobs(community_id, confidential, kept.reach if kept else None)
-    new_rows = _read(jobs, chunk)
+    while True:
+        new_rows = _read(_jobs(community_id, secret, kept.reach if kept else None), chunk)
+        # A thread moved into a confidential circle while the rows were read moves the
+        # clock too; but this run must not show it either: read again, everything.
+        now_secret = confidential_ids(community_id)
+        if np.array_equal(now_secret, secret):
+            break
+        secret, kept = now_secret, None
     new = Rows(
         threads=new_rows["threads"],
         replies=new_rows["replies"],
@@ -253,15 +257,59 @@ def activity_read(
 Jobs = dict[str, tuple[QuerySet[Any], list[str | Expression]]]
 
 
-def _jobs(community_id: int, confidential: QuerySet[Any], after: Reach | None) -> Jobs:
+def confidential_ids(community_id: int) -> np.ndarray:
+    """Sorted ids of the threads in the community's confidential circles (the circles
+    first, then their threads by the circle's index: no join over every thread)."""
+    circles = list(
+        Circle.objects.filter(community_id=community_id, tier=CircleTier.CONFIDENTIAL).values_list(
+            "pk", flat=True
+        )
+    )
+    if not circles:
+        return np.zeros(0, dtype=np.int64)
+    threads = Thread.objects.filter(community_id=community_id, circle_id__in=circles)
+    return np.array(sorted(threads.values_list("pk", flat=True)), dtype=np.int64)
+
+
+def system_ids() -> np.ndarray:
+    """Sorted ids of the system accounts (not people the compass counts)."""
+    found = User.objects.filter(is_system=True).values_list("pk", flat=True)
+    return np.array(sorted(found), dtype=np.int64)
+
+
+#: Confidential threads named one by one in a query, up to this many; a subquery beyond.
+LISTED = 500
+
+
+def _without(
+    queryset: QuerySet[Any], field: str, secret: np.ndarray, community_id: int
+) -> QuerySet[Any]:
+    """``queryset`` without rows whose ``field`` names a confidential thread."""
+    if secret.size == 0:
+        return queryset
+    if secret.size <= LISTED:
+        return queryset.exclude(**{f"{field}__in": secret.tolist()})
+    return queryset.exclude(**{f"{field}__in": confidential_thread_ids(community_id)})
+
+
+def _jobs(community_id: int, secret: np.ndarray, after: Reach | None) -> Jobs:
     """The queries of a read: everything, or (``after``) only rows with larger ids, plus
     every thread's accepted answer (a column the clock does not watch)."""
-    scan = after is None and scan_tables(community_id)
+    sqlite = connections[Thread.objects.db].vendor == "sqlite"
+    # Appended rows only: on SQLite, walk the ids from the last one read (the unary plus
+    # keeps the planner off the community's index, which would visit every row).
+    scan = (after is None and scan_tables(community_id)) or (after is not None and sqlite)
     mine: QuerySet[Any]
     their_replies: QuerySet[Any]
     ledger: QuerySet[Any]
     tagged: QuerySet[Any]
-    if scan:
+    if after is not None and sqlite:
+        mine = Thread.objects.alias(c=unindexed("community_id")).filter(c=community_id)
+        their_replies = Reply.objects.alias(c=unindexed("thread__community_id")).filter(
+            c=community_id
+        )
+        ledger = LedgerEvent.objects.alias(c=unindexed("community_id")).filter(c=community_id)
+    elif scan:
         mine = Thread.objects.alias(c=unindexed("community_id")).filter(c=community_id)
         their_replies = Reply.objects.alias(t=unindexed("thread_id")).filter(
             t__in=Thread.objects.filter(community_id=community_id).values("pk")
@@ -272,6 +320,12 @@ def _jobs(community_id: int, confidential: QuerySet[Any], after: Reach | None) -
         their_replies = Reply.objects.filter(thread__community_id=community_id)
         ledger = LedgerEvent.objects.filter(community_id=community_id)
     tagged = _tagged(community_id, scan)
+    if after is not None and sqlite:
+        tagged = (
+            cast(Any, Thread.tags.through.objects)
+            .alias(c=unindexed("thread__community_id"))
+            .filter(c=community_id)
+        )
     if after is not None:
         mine = mine.filter(pk__gt=after.thread_id)
         their_replies = their_replies.filter(pk__gt=after.reply_id)
@@ -279,7 +333,7 @@ def _jobs(community_id: int, confidential: QuerySet[Any], after: Reach | None) -
         tagged = tagged.filter(pk__gt=after.tag_id)
     jobs: Jobs = {
         "threads": (
-            mine.exclude(pk__in=confidential),
+            _without(mine, "pk", secret, community_id),
             [
                 "pk",
                 _or_zero("author_id"),
@@ -289,7 +343,7 @@ def _jobs(community_id: int, confidential: QuerySet[Any], after: Reach | None) -
             ],
         ),
         "replies": (
-            their_replies.exclude(thread_id__in=confidential),
+            _without(their_replies, "thread_id", secret, community_id),
             [
                 "pk",
                 "thread_id",
@@ -300,7 +354,7 @@ def _jobs(community_id: int, confidential: QuerySet[Any], after: Reach | None) -
             ],
         ),
         "events": (
-            ledger.filter(verb__in=EVENT_VERBS).exclude(thread_id__in=confidential),
+            _without(ledger.filter(verb__in=EVENT_VERBS), "thread_id", secret, community_id),
             [
                 "pk",
                 _or_zero("actor_id"),
@@ -315,9 +369,12 @@ def _jobs(community_id: int, confidential: QuerySet[Any], after: Reach | None) -
     if after is not None:
         # Served by the covering index ``compass_thread_accepted`` (see ``clock``).
         jobs["accepted"] = (
-            Thread.objects.filter(
-                community_id=community_id, accepted_reply_id__isnull=False
-            ).exclude(pk__in=confidential),
+            _without(
+                Thread.objects.filter(community_id=community_id, accepted_reply_id__isnull=False),
+                "pk",
+                secret,
+                community_id,
+            ),
             ["pk", "accepted_reply_id"],
         )
     return jobs

@@ -24,10 +24,8 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Max, QuerySet
 
-from practica.accounts.models import User
-from practica.communities.circles import confidential_thread_ids
 from practica.communities.models import Community
-from practica.compass.adapter import scan_tables, unindexed
+from practica.compass.adapter import confidential_ids, scan_tables, system_ids, unindexed
 from practica.compass.analysis.registry import providers
 from practica.compass.clock import clock_read
 from practica.compass.models import CompassSnapshot, CompassState
@@ -66,8 +64,8 @@ def _readers(community_id: int) -> dict[str, Any]:
     """Who the compass may read, alongside the signals: the confidential threads (a
     circle turned confidential leaves them out) and the system accounts (not people)."""
     return {
-        "compass:confidential": sorted(confidential_thread_ids(community_id)),
-        "compass:system": sorted(User.objects.filter(is_system=True).values_list("pk", flat=True)),
+        "compass:confidential": confidential_ids(community_id),
+        "compass:system": system_ids(),
     }
 
 

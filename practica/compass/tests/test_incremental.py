@@ -251,7 +251,9 @@ def test_any_change_but_an_append_makes_the_next_refresh_read_everything(made, c
     assert figures(incremental) == figures(compass_refresh(community=made, seed=1, force=True))
 
 
-def test_confidential_threads_never_reach_the_stored_rows(made):
+@pytest.mark.parametrize("listed", [500, 0])  # confidential ids named, or a subquery
+def test_confidential_threads_never_reach_the_stored_rows(made, listed, monkeypatch):
+    monkeypatch.setattr("practica.compass.adapter.LISTED", listed)
     circle = circle_create(
         community=made, actor=steward_of(made), name="Grief", slug="grief",
         tier=CircleTier.CONFIDENTIAL,
