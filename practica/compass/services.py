@@ -11,7 +11,7 @@ months and rows exactly as they were.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -119,7 +119,7 @@ def compass_refresh(
     if (
         not force
         and latest is not None
-        and watermark_of(latest) == mark
+        and watermark_of(latest).same_as(mark)
         and latest.result.get("options") == asdict(options)
         and latest.result.get("fingerprint") == _fingerprint()
     ):
@@ -133,6 +133,11 @@ def compass_refresh(
     kept = None if force else rows_load(community, state)
     loaded = activity_read(community.pk, kept=kept, clock=token)
     read_seconds = time.perf_counter() - reading
+    mark = replace(
+        mark,
+        thread_count=int(loaded.activity.thread_ids.shape[0]),
+        reply_count=int(loaded.activity.reply_ids.shape[0]),
+    )
     # Stored months are reused only when the rows were: months before the earliest time
     # anything new can change stay as they were.
     earliest = loaded.earliest_change if same_rules and loaded.based_on is not None else None

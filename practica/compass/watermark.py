@@ -1,8 +1,9 @@
 """The watermark: how far into a community's history a stored compass reaches.
 
 Threads, replies and ledger events only get new, larger ids, so the largest id of
-each (and the counts, which drop only when something is deleted) say whether
-anything was added or removed since a snapshot, and what is new. The sections that
+each says whether anything was added since a snapshot, and what is new; the clock
+(below) says whether anything was changed or removed. The counts are those a run
+read, filled in after reading. The sections that
 other apps add (learning, pulse surveys, confidential circles) read their own
 tables through their providers' ``load`` functions; ``signals`` is a digest of
 what those functions return, so a new observation, a decision, a survey closed
@@ -17,15 +18,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, is_dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Max, QuerySet
+from django.db import connections
+from django.db.models import Max, QuerySet
 
 from practica.communities.models import Community
-from practica.compass.adapter import confidential_ids, scan_tables, system_ids, unindexed
+from practica.compass.adapter import confidential_ids, system_ids, unindexed
 from practica.compass.analysis.registry import providers
 from practica.compass.clock import clock_read
 from practica.compass.models import CompassSnapshot, CompassState
@@ -47,6 +49,13 @@ class Watermark:
     #: The community's clock token (``practica.compass.clock``): it changes when
     #: something the compass read is edited, hidden, restored or deleted.
     clock: int = 0
+
+    def same_as(self, other: Watermark) -> bool:
+        """Whether the two reach equally far. The counts say what a run read (filled in
+        after reading), and take no part: a deletion moves the clock."""
+        return replace(self, thread_count=0, reply_count=0) == replace(
+            other, thread_count=0, reply_count=0
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -137,27 +146,27 @@ def watermark_read(
         if last_event_id
         else None
     )
-    threads = Thread.objects.filter(community=community).aggregate(m=Max("pk"), n=Count("pk"))
-    # One pass over the community's replies for both figures (straight through the table on
-    # SQLite when the community holds most of it: see the adapter).
-    their_replies: QuerySet[Any]
-    if scan_tables(community.pk):
-        their_replies = Reply.objects.alias(t=unindexed("thread_id")).filter(
-            t__in=Thread.objects.filter(community=community).values("pk")
-        )
-    else:
-        their_replies = Reply.objects.filter(thread__community=community)
-    replies = their_replies.aggregate(m=Max("pk"), n=Count("pk"))
+    last_thread_id = Thread.objects.filter(community=community).aggregate(m=Max("pk"))["m"]
     return Watermark(
         last_event_id=last_event_id,
         last_event_at=last_event_at,
-        last_thread_id=threads["m"] or 0,
-        last_reply_id=replies["m"] or 0,
-        thread_count=threads["n"],
-        reply_count=replies["n"],
+        last_thread_id=last_thread_id or 0,
+        last_reply_id=last_reply_id(community.pk),
         signals=watermark_signals(community.pk, signals),
         clock=token,
     )
+
+
+def last_reply_id(community_id: int) -> int:
+    """The community's largest reply id: replies walked from the newest back to the first
+    of this community (on SQLite the unary plus keeps the planner on that walk rather
+    than on every reply of the community's threads)."""
+    replies: QuerySet[Any]
+    if connections[Reply.objects.db].vendor == "sqlite":
+        replies = Reply.objects.alias(c=unindexed("thread__community_id")).filter(c=community_id)
+    else:
+        replies = Reply.objects.filter(thread__community_id=community_id)
+    return replies.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def watermark_of(stored: CompassSnapshot | CompassState) -> Watermark:
@@ -174,10 +183,10 @@ def watermark_of(stored: CompassSnapshot | CompassState) -> Watermark:
 
 
 def is_up_to_date(*, snapshot: CompassSnapshot) -> bool:
-    """Whether nothing was added to (or removed from) the community since the snapshot,
-    and the other apps' signals read the same. Counting the replies reads them all: a
-    refresh does this; a page uses ``looks_up_to_date``."""
-    return watermark_of(snapshot) == watermark_read(community=snapshot.community)
+    """Whether nothing was added to, changed in or removed from what the community's
+    compass reads since the snapshot, and the other apps' signals read the same. A
+    refresh checks this; a page uses the cheaper ``looks_up_to_date``."""
+    return watermark_of(snapshot).same_as(watermark_read(community=snapshot.community))
 
 
 def looks_up_to_date(*, snapshot: CompassSnapshot) -> bool:
