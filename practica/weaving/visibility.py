@@ -166,20 +166,19 @@ def existence_read(indexes: CommunityIndexes, community: Community) -> Existence
     thread, reply = Thread._meta.db_table, Reply._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {thread} WHERE community_id = %s", [community.pk])
-        threads = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+        threads = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1)
         cursor.execute(
             f"SELECT r.id, r.thread_id FROM {reply} r JOIN {thread} t ON t.id = r.thread_id"
             " WHERE t.community_id = %s",
             [community.pk],
         )
-        rows = cursor.fetchall()
+        pairs = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
     keys = indexes.related.keys
     gone = ~np.isin(keys, threads)
     experts = indexes.experts
     indexed = experts.c_reply >= 0
     ids, where = experts.c_reply[indexed], keys[experts.c_thread[indexed]]
-    now_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    now_where = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    now_ids, now_where = pairs[:, 0], pairs[:, 1]
     order = np.argsort(now_ids)
     now_ids, now_where = now_ids[order], now_where[order]
     at = np.clip(np.searchsorted(now_ids, ids), 0, max(len(now_ids) - 1, 0))
