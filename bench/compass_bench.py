@@ -54,6 +54,9 @@ PG_ADMIN_URL = os.environ.get(
     "PRACTICA_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
 TARGET_RATIO = 3.0
+#: New replies appended before the incremental run, as a share of the replies there (a
+#: week's activity), with new threads (a third as many), people, acceptances and thanks.
+APPEND_SHARE = 0.01
 TARGET_PAGE_SECONDS = 1.0
 SEED = 1
 
@@ -68,7 +71,7 @@ def slug_for(people: int, interactions: int) -> str:
 
 
 CHILD = r"""
-import json, os, random, statistics, sys, time
+import datetime, json, os, random, statistics, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practica.settings")
 import django
 django.setup()
@@ -76,14 +79,22 @@ import igraph  # imported before any clock starts, for the compass and the basel
 import numpy as np
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone as django_timezone
+from practica.accounts.models import User
+from practica.accounts.services import user_create
 from practica.communities.models import Community, Membership
-from practica.compass.adapter import load_activity
+from practica.communities.services import community_join
+from practica.compass.adapter import activity_read
 from practica.compass.analysis.graph import BETWEENNESS_PIVOTS
 from practica.compass.services import compass_refresh
-from practica.exchange.models import Reply
+from practica.exchange.models import Reply, Thread
+from practica.exchange.services import (
+    acknowledgement_create, reply_accept, reply_create, thread_create,
+)
 
 people, interactions, seed = (int(a) for a in sys.argv[1:4])
 slug, fresh = sys.argv[4], sys.argv[5] == "fresh"
+APPEND_SHARE = float(sys.argv[6])
 
 
 def load():
@@ -101,29 +112,29 @@ if existing is None or fresh:
                  verbosity=0)
     generate_seconds = round(time.perf_counter() - started, 1)
 community = Community.objects.get(slug=slug)
-replies = Reply.objects.filter(thread__community=community).count()
+replies = Reply.objects.filter(thread__community=community, source="synthetic").count()
 if f"({people} people)" not in community.purpose or replies != interactions:
     raise SystemExit(f"{slug} holds another community ({replies} replies): use --fresh")
 
-# The baseline: igraph alone on the same reply edges, read from this database. Measured
-# just before and just after the compass, and averaged: the load of a shared machine
-# moves while a run lasts.
-a = load_activity(community.pk)
-keep = (a.reply_author >= 0) & (a.reply_target >= 0) & (a.reply_author != a.reply_target)
-src, dst = a.reply_author[keep].astype(np.int64), a.reply_target[keep].astype(np.int64)
-degree = np.bincount(src, minlength=a.n_people) + np.bincount(dst, minlength=a.n_people)
-used = np.flatnonzero(degree)
-renumber = np.zeros(a.n_people, dtype=np.int64)
-renumber[used] = np.arange(used.shape[0])
-n = int(used.shape[0])
-pairs = np.unique(renumber[src] * n + renumber[dst])
-low = np.minimum(pairs // n, pairs % n)
-high = np.maximum(pairs // n, pairs % n)
-undirected_codes, weight = np.unique(low * n + high, return_counts=True)
-del a
+
+def edges_of(a):
+    # The baseline's input, prepared in numpy (not timed): igraph's vertices and edges.
+    keep = (a.reply_author >= 0) & (a.reply_target >= 0) & (a.reply_author != a.reply_target)
+    src, dst = a.reply_author[keep].astype(np.int64), a.reply_target[keep].astype(np.int64)
+    degree = np.bincount(src, minlength=a.n_people) + np.bincount(dst, minlength=a.n_people)
+    used = np.flatnonzero(degree)
+    renumber = np.zeros(a.n_people, dtype=np.int64)
+    renumber[used] = np.arange(used.shape[0])
+    n = int(used.shape[0])
+    pairs = np.unique(renumber[src] * n + renumber[dst])
+    low = np.minimum(pairs // n, pairs % n)
+    high = np.maximum(pairs // n, pairs % n)
+    undirected_codes, weight = np.unique(low * n + high, return_counts=True)
+    return n, pairs, undirected_codes, weight
 
 
-def baseline():
+def baseline(edges):
+    n, pairs, undirected_codes, weight = edges
     phases = {}
     clock = time.perf_counter()
     directed = igraph.Graph(n=n, edges=list(zip((pairs // n).tolist(), (pairs % n).tolist())),
@@ -155,17 +166,126 @@ def baseline():
     return {k: round(v, 3) for k, v in phases.items()}
 
 
-load_before = load()
-before = baseline()
-load_baseline = load()
+class _At(datetime.datetime):
+    # The clock the services read while the week's activity is written (a bench's
+    # stand-in for time passing: ``timezone.now`` reads ``datetime.now`` through this).
 
-# The compass, all of it.
+    moment = None
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.moment.astimezone(tz) if tz else cls.moment.replace(tzinfo=None)
+
+
+def append_week(community, share):
+    # A week of new activity written through the services, dated just after the last
+    # reply: new people joining, questions and other threads, answers and comments to new
+    # and recent threads, answers accepted and thanks said. ``share``: new replies as a
+    # share of those there.
+    rng = np.random.default_rng(seed + 1)
+    last = Reply.objects.filter(thread__community=community).latest("created_at").created_at
+    start = last + datetime.timedelta(hours=1)
+    n_replies = max(1, int(interactions * share))
+    n_threads = max(1, n_replies // 3)
+    n_people = max(1, people // 1000)
+    steps = n_replies + n_threads + n_people
+    pool_ids = rng.choice(
+        np.array(Membership.objects.filter(community=community).values_list("user_id", flat=True)),
+        size=min(3000, people), replace=False)
+    pool = list(User.objects.in_bulk(pool_ids.tolist()).values())
+    recent = list(Thread.objects.filter(community=community).order_by("-pk")[:2000])
+    new_threads, counts = [], {"people": 0, "threads": 0, "replies": 0, "accepted": 0,
+                               "thanks": 0}
+    kinds = ["question", "question", "question", "discussion", "ask", "offer"]
+    order = rng.permutation(np.array(["p"] * n_people + ["t"] * n_threads + ["r"] * n_replies))
+    saved = django_timezone.datetime
+    django_timezone.datetime = _At
+    try:
+        for i, what in enumerate(order.tolist()):
+            _At.moment = start + datetime.timedelta(seconds=int(7 * 86400 * i / steps))
+            if what == "p":
+                person = user_create(username=f"{slug}-week-{seed}-{i}-{random.random():.6f}")
+                community_join(community=community, user=person)
+                pool.append(person)
+                counts["people"] += 1
+            elif what == "t" or not (new_threads or recent):
+                kind = kinds[int(rng.integers(len(kinds)))]
+                thread = thread_create(
+                    community=community, author=pool[int(rng.integers(len(pool)))], kind=kind,
+                    title=f"Week question {i}", body=f"New {kind} number {i}.",
+                    tags=[f"week-{int(rng.integers(5))}"],
+                )
+                new_threads.append([thread, []])
+                counts["threads"] += 1
+            else:
+                fresh = new_threads and rng.random() < 0.7
+                if fresh:
+                    entry = new_threads[int(rng.integers(len(new_threads)))]
+                else:
+                    entry = [recent[int(rng.integers(len(recent)))], []]
+                thread, answers = entry
+                author = pool[int(rng.integers(len(pool)))]
+                parent = None
+                if answers and rng.random() < 0.3:
+                    parent = answers[int(rng.integers(len(answers)))]
+                reply = reply_create(thread=thread, author=author, body=f"Reply {i}.",
+                                     parent=parent)
+                counts["replies"] += 1
+                if parent is None:
+                    answers.append(reply)
+                if (parent is None and thread.kind == "question"
+                        and thread.accepted_reply_id is None
+                        and thread.author_id != author.pk and rng.random() < 0.2):
+                    reply_accept(reply=reply, actor=thread.author)
+                    counts["accepted"] += 1
+                elif rng.random() < 0.05 and thread.author_id and thread.author_id != author.pk:
+                    acknowledgement_create(person=thread.author, thread=thread, reply=reply)
+                    counts["thanks"] += 1
+    finally:
+        django_timezone.datetime = saved
+    return counts
+
+
+def summary(result):
+    # What two computations of the compass must agree on (not when or how fast).
+    return {k: v for k, v in result.items()
+            if k not in {"computed_at", "duration_seconds", "timings", "watermark"}}
+
+
+load_before = load()
+a = activity_read(community.pk).activity
+edges = edges_of(a)
+del a
+before = baseline(edges)
+
+# The whole compass from nothing: every row read, every figure and month computed.
+load_cold = load()
 started = time.perf_counter()
-refresh = compass_refresh(community=community, force=True, seed=seed)
-compass_seconds = time.perf_counter() - started
-load_after = load()
-after = baseline()
+cold = compass_refresh(community=community, force=True, seed=seed)
+cold_seconds = time.perf_counter() - started
+after = baseline(edges)
 igraph_seconds = (before["total"] + after["total"]) / 2
+
+# A week of activity through the services, then the compass as stewards refresh it:
+# only the appended rows read, the months before the new activity kept.
+started = time.perf_counter()
+appended = append_week(community, APPEND_SHARE)
+append_seconds = time.perf_counter() - started
+a = activity_read(community.pk).activity
+edges = edges_of(a)
+del a
+before_incremental = baseline(edges)
+load_incremental = load()
+started = time.perf_counter()
+incremental = compass_refresh(community=community, seed=seed)
+incremental_seconds = time.perf_counter() - started
+load_after = load()
+after_incremental = baseline(edges)
+igraph_incremental = (before_incremental["total"] + after_incremental["total"]) / 2
+assert incremental.computed
+# Check: a full recomputation of the same data gives the same compass.
+full = compass_refresh(community=community, force=True, seed=seed)
+equal = summary(full.snapshot.result) == summary(incremental.snapshot.result)
 
 # The page, from the snapshot just stored.
 steward = Membership.objects.filter(community=community, role="steward").first().user
@@ -178,19 +298,30 @@ for _ in range(3):
     response = client.get(f"/c/{slug}/compass/")
     times.append(time.perf_counter() - t)
     assert response.status_code == 200, response.status_code
-result = refresh.snapshot.result
+result = incremental.snapshot.result
 print(json.dumps({
     "generate_seconds": generate_seconds,
-    "compass_seconds": round(compass_seconds, 2),
-    "igraph_seconds": round(igraph_seconds, 2),
-    "ratio_to_igraph": round(compass_seconds / igraph_seconds, 2),
+    "compass_seconds": round(incremental_seconds, 2),
+    "igraph_seconds": round(igraph_incremental, 2),
+    "ratio_to_igraph": round(incremental_seconds / igraph_incremental, 2),
+    "cold_seconds": round(cold_seconds, 2),
+    "cold_igraph_seconds": round(igraph_seconds, 2),
+    "cold_ratio_to_igraph": round(cold_seconds / igraph_seconds, 2),
+    "full_again_seconds": round(full.seconds, 2),
+    "incremental_equals_full": equal,
+    "reused_months": incremental.reused_months,
+    "appended": appended,
+    "append_seconds": round(append_seconds, 1),
     "page_seconds": round(statistics.median(times), 3),
     "page_times": [round(t, 3) for t in times],
     "page_bytes": len(response.content),
     "phases": result["timings"],
-    "igraph_runs": [before, after],
-    "load_average": {"before": load_before, "after_baseline": load_baseline,
-                     "after_compass": load_after, "after_page": load()},
+    "cold_phases": cold.snapshot.result["timings"],
+    "igraph_runs": {"cold": [before, after], "incremental": [before_incremental,
+                                                             after_incremental]},
+    "load_average": {"before": load_before, "before_cold": load_cold,
+                     "before_incremental": load_incremental, "after_incremental": load_after,
+                     "after_page": load()},
     "stage": result["stage"]["name"],
     "nodes": result["reply_graph"]["nodes"],
     "edges": result["reply_graph"]["edges"],
@@ -211,6 +342,7 @@ def in_child(env: dict[str, str], people: int, interactions: int, fresh: bool) -
             str(SEED),
             slug_for(people, interactions),
             "fresh" if fresh else "reuse",
+            str(APPEND_SHARE),
         ],
         cwd=REPO,
         env={**os.environ, **env, "PRACTICA_ENV": "development"},
@@ -286,13 +418,18 @@ def run(quick: bool = False, fresh: bool = False, only: str | None = None) -> di
         measured = measure()
         results[name] = measured
         if "compass_seconds" in measured:
+            # Judged on the refresh stewards run (incremental); the cold one stays in view.
             measured["meets_target"] = (
                 measured["ratio_to_igraph"] <= TARGET_RATIO
                 and measured["page_seconds"] <= TARGET_PAGE_SECONDS
+                and measured["incremental_equals_full"]
             )
-            summary[f"{name} compass s"] = measured["compass_seconds"]
+            measured["cold_meets_target"] = measured["cold_ratio_to_igraph"] <= TARGET_RATIO
+            summary[f"{name} incremental s"] = measured["compass_seconds"]
             summary[f"{name} igraph s"] = measured["igraph_seconds"]
-            summary[f"{name} × igraph"] = measured["ratio_to_igraph"]
+            summary[f"{name} incremental × igraph"] = measured["ratio_to_igraph"]
+            summary[f"{name} cold s"] = measured["cold_seconds"]
+            summary[f"{name} cold × igraph"] = measured["cold_ratio_to_igraph"]
             summary[f"{name} page s"] = measured["page_seconds"]
             summary[f"{name} load"] = measured["load_average"]["before"][0]
         else:
@@ -305,9 +442,13 @@ def table(results: dict[str, Any]) -> str:
     """The headline figures, one column per database."""
     names = [n for n in ("sqlite", "postgres") if "compass_seconds" in results.get(n, {})]
     rows = [
-        ("whole compass (s)", "compass_seconds"),
+        ("whole compass, incremental after a week's activity (s)", "compass_seconds"),
         ("raw igraph, same edges and metrics (s)", "igraph_seconds"),
         ("ratio (target ≤ 3)", "ratio_to_igraph"),
+        ("incremental equals a full recompute", "incremental_equals_full"),
+        ("whole compass, cold: every row read (s)", "cold_seconds"),
+        ("raw igraph before the week (s)", "cold_igraph_seconds"),
+        ("cold ratio", "cold_ratio_to_igraph"),
         ("page from the snapshot, median of 3 (s; target < 1)", "page_seconds"),
         ("page size (bytes)", "page_bytes"),
         ("practica generate (s)", "generate_seconds"),
@@ -328,8 +469,10 @@ def table(results: dict[str, Any]) -> str:
         + " |"
     )
     for n in names:
-        phases = ", ".join(f"{k} {v:.2f}" for k, v in results[n]["phases"].items())
-        lines.append(f"\n{n} phases (s): {phases}")
+        for label, key in (("incremental", "phases"), ("cold", "cold_phases")):
+            phases = ", ".join(f"{k} {v:.2f}" for k, v in results[n][key].items())
+            lines.append(f"\n{n} {label} phases (s): {phases}")
+        lines.append(f"\n{n} appended: {results[n]['appended']}")
     return "\n".join(lines)
 
 
