@@ -132,7 +132,21 @@ class ReplyGraph:
 
     @cached_property
     def largest_component(self) -> int:
-        return _largest_component(self.undirected)
+        return int(self.component_sizes.max()) if self.n_nodes else 0
+
+    @cached_property
+    def component_of(self) -> I64:
+        """Each node's connected component (of the undirected graph)."""
+        return np.asarray(self.undirected.connected_components().membership, dtype=np.int64)
+
+    @cached_property
+    def component_sizes(self) -> I64:
+        return np.bincount(self.component_of) if self.n_nodes else np.zeros(0, dtype=np.int64)
+
+    @cached_property
+    def articulation_points(self) -> frozenset[int]:
+        """Nodes whose leaving splits their component (found once, for every node)."""
+        return frozenset(self.undirected.articulation_points())
 
     @property
     def pair_weight(self) -> I64:
@@ -265,9 +279,15 @@ def normalised_betweenness(values: F64, n: int) -> F64:
 def split_if_removed(g: ReplyGraph, node: int) -> float:
     """Share of the largest component cut off from it if ``node`` left (0: nobody)."""
     before = g.largest_component
-    rest = g.unweighted.copy()
-    rest.delete_vertices([node])
-    after = _largest_component(rest)
+    if node in g.articulation_points:
+        rest = g.unweighted.copy()
+        rest.delete_vertices([node])
+        after = _largest_component(rest)
+    else:
+        # Not a cut vertex: its component loses just it, and every other stays as it is.
+        sizes = g.component_sizes.copy()
+        sizes[g.component_of[node]] -= 1
+        after = int(sizes.max())
     remaining = before - 1
     return float((remaining - after) / remaining) if remaining > 0 else 0.0
 
