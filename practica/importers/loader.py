@@ -290,84 +290,95 @@ class _Batch:
 
     def add(self, record: Any) -> None:
         self.size += 1
+        # By exact type first (one dictionary access, where a chain of
+        # isinstance checks ran per record); subclasses fall back to the chain.
+        adder = _ADDERS.get(type(record))
+        if adder is None:
+            adder = next((a for t, a in _ADDERS.items() if isinstance(record, t)), None)
+            if adder is None:
+                raise TypeError(f"not an import record: {type(record).__name__}")
+        adder(self, record)
+
+    def _person(self, record: PersonRecord) -> None:
         source = self.source
-        if isinstance(record, PersonRecord):
-            self.people[record.source_id] = PersonRow(
-                ref=record.source_id,
-                username=record.username or username_for(source, record.source_id),
-                source=source,
-                source_id=record.source_id,
-                fields={
-                    "display_name": record.display_name[:150],
-                    "bio": record.bio,
-                    "location": record.location[:200],
-                    "website": record.website[:500],
-                    "email": record.email[:254],
-                    "is_system": record.is_system,
-                },
-                joined_at=record.created_at,
-            )
-        elif isinstance(record, TagRecord):
-            self.tags[record.name[:64]] = record.description
-        elif isinstance(record, ThreadRecord):
-            self.threads[record.source_id] = ThreadRow(
-                ref=record.source_id,
-                source=source,
-                source_id=record.source_id,
-                author_ref=record.author_id,
-                fields={
-                    "kind": record.kind,
-                    "title": record.title[:300],
-                    "body": record.body,
-                    "score": record.score,
-                    "view_count": record.view_count,
-                    "created_at": record.created_at,
-                    "edited_at": record.edited_at,
-                    "licence": record.licence,
-                },
-                tags=tuple(dict.fromkeys(t[:64] for t in record.tags)),
-                accepted_ref=record.accepted_reply_id,
-            )
-        elif isinstance(record, ReplyRecord):
-            self.replies[record.source_id] = ReplyRow(
-                ref=record.source_id,
-                source=source,
-                source_id=record.source_id,
-                thread_ref=record.thread_id,
-                parent_ref=record.parent_id,
-                author_ref=record.author_id,
-                fields={
-                    "kind": record.kind,
-                    "body": record.body,
-                    "score": record.score,
-                    "created_at": record.created_at,
-                    "edited_at": record.edited_at,
-                    "licence": record.licence,
-                },
-            )
-        elif isinstance(record, LinkRecord):
-            fields: dict[str, Any] = {"source": source, "source_id": record.source_id}
-            if record.created_at is not None:
-                fields["created_at"] = record.created_at
-            self.links.append(
-                LinkRow(record.from_thread_id, record.to_thread_id, record.kind, fields)
-            )
-        elif isinstance(record, InteractionRecord):
-            key = event_key(source, record.key)
-            self.events[key] = EventRow(
-                key=key,
-                actor_ref=record.actor_id,
-                target_ref=record.target_id,
-                verb=record.verb,
-                occurred_at=record.occurred_at,
-                object_type=record.object_type,
-                object_ref=record.object_id,
-                thread_ref=record.thread_id,
-            )
-        elif isinstance(record, SkippedRecord):
-            self.writer.skip(f"{record.kind}: {record.reason}")
-        else:
-            raise TypeError(f"not an import record: {type(record).__name__}")
+        self.people[record.source_id] = PersonRow(
+            ref=record.source_id,
+            username=record.username or username_for(source, record.source_id),
+            source=source,
+            source_id=record.source_id,
+            fields={
+                "display_name": record.display_name[:150],
+                "bio": record.bio,
+                "location": record.location[:200],
+                "website": record.website[:500],
+                "email": record.email[:254],
+                "is_system": record.is_system,
+            },
+            joined_at=record.created_at,
+        )
+
+    def _tag(self, record: TagRecord) -> None:
+        self.tags[record.name[:64]] = record.description
+
+    def _thread(self, record: ThreadRecord) -> None:
+        self.threads[record.source_id] = ThreadRow(
+            ref=record.source_id,
+            source=self.source,
+            source_id=record.source_id,
+            author_ref=record.author_id,
+            fields={
+                "kind": record.kind,
+                "title": record.title[:300],
+                "body": record.body,
+                "score": record.score,
+                "view_count": record.view_count,
+                "created_at": record.created_at,
+                "edited_at": record.edited_at,
+                "licence": record.licence,
+            },
+            tags=tuple(dict.fromkeys(t[:64] for t in record.tags)),
+            accepted_ref=record.accepted_reply_id,
+        )
+
+    def _reply(self, record: ReplyRecord) -> None:
+        self.replies[record.source_id] = ReplyRow(
+            record.source_id,
+            self.source,
+            record.source_id,
+            record.thread_id,
+            record.parent_id,
+            record.author_id,
+            {
+                "kind": record.kind,
+                "body": record.body,
+                "score": record.score,
+                "created_at": record.created_at,
+                "edited_at": record.edited_at,
+                "licence": record.licence,
+            },
+        )
+
+    def _link(self, record: LinkRecord) -> None:
+        fields: dict[str, Any] = {"source": self.source, "source_id": record.source_id}
+        if record.created_at is not None:
+            fields["created_at"] = record.created_at
+        self.links.append(LinkRow(record.from_thread_id, record.to_thread_id, record.kind, fields))
+
+    def _event(self, record: InteractionRecord) -> None:
+        key = event_key(self.source, record.key)
+        self.events[key] = EventRow(
+            key,
+            record.actor_id,
+            record.target_id,
+            record.verb,
+            record.occurred_at,
+            record.object_type,
+            record.object_id,
+            record.thread_id,
+        )
+
+    def _skipped(self, record: SkippedRecord) -> None:
+        self.writer.skip(f"{record.kind}: {record.reason}")
 
     def flush(self) -> None:
         if self.size == 0:
@@ -383,3 +394,14 @@ class _Batch:
             w.write_links(self.links)
             w.write_events(list(self.events.values()))
         self.clear()
+
+
+_ADDERS: dict[type, Callable[[_Batch, Any], None]] = {
+    InteractionRecord: _Batch._event,
+    ReplyRecord: _Batch._reply,
+    ThreadRecord: _Batch._thread,
+    PersonRecord: _Batch._person,
+    TagRecord: _Batch._tag,
+    LinkRecord: _Batch._link,
+    SkippedRecord: _Batch._skipped,
+}

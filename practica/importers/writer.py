@@ -122,6 +122,11 @@ class Tally:
     created: set[Any] = field(default_factory=set)
     updated: set[Any] = field(default_factory=set)
 
+    def created_now(self, key: Any) -> None:
+        """``record(key, "created")``, for the hot path."""
+        self.seen.add(key)
+        self.created.add(key)
+
     def record(self, key: Any, outcome: str) -> None:
         self.seen.add(key)
         if outcome == "created":
@@ -344,45 +349,51 @@ class Writer:
         self._write_reply_layer([r for r in rows if r.parent_ref is not None])
 
     def _write_reply_layer(self, rows: Sequence[ReplyRow]) -> None:
+        threads, replies, people = self.threads, self.replies, self.people
         placed: list[tuple[ReplyRow, Values]] = []
         for r in rows:
-            thread_pk = self.threads.get(r.thread_ref)
-            parent_pk = None if r.parent_ref is None else self.replies.get(r.parent_ref)
+            thread_pk = threads.get(r.thread_ref)
+            parent_pk = None if r.parent_ref is None else replies.get(r.parent_ref)
             if thread_pk is None:
                 self.skip("reply: its thread is not in the archive")
                 continue
             if r.parent_ref is not None and parent_pk is None:
                 self.skip("reply: the reply it comments on is not in the archive")
                 continue
-            wanted = dict(
-                r.fields,
-                thread_id=thread_pk,
-                parent_id=parent_pk,
-                author_id=self.person_pk(r.author_ref),
-            )
+            author = r.author_ref
+            wanted = {
+                **r.fields,
+                "thread_id": thread_pk,
+                "parent_id": parent_pk,
+                "author_id": None if author is None else people.get(author),
+            }
             placed.append((r, wanted))
         if not placed:
             return
-        fields = sorted({name for _, w in placed for name in w})
+        fields = sorted(set().union(*(w for _, w in placed)))
         current = self._existing_replies([r for r, _ in placed], ["pk", *fields])
         creates: list[tuple[ReplyRow, Values]] = []
         updates: list[tuple[Reply, list[str]]] = []
         for r, wanted in placed:
-            found = current.get((r.source, r.source_id))
+            found = current.get((r.source, r.source_id)) if current else None
             if found is None:
-                creates.append((r, dict(wanted, source=r.source, source_id=r.source_id)))
+                # ``wanted`` is this row's own dictionary: it becomes the insert's.
+                wanted["source"] = r.source
+                wanted["source_id"] = r.source_id
+                creates.append((r, wanted))
                 continue
-            self.replies[r.ref] = found["pk"]
+            replies[r.ref] = found["pk"]
             diff = changed(found, wanted)
             if diff:
                 updates.append((Reply(pk=found["pk"], **wanted), diff))
             self.tally["replies"].record(found["pk"], "updated" if diff else "unchanged")
         made = self._insert_keyed(Reply, [v for _, v in creates])
+        tally = self.tally["replies"]
         for r, _ in creates:
             pk = made[(r.source, r.source_id)]
-            self.replies[r.ref] = pk
+            replies[r.ref] = pk
             self._stored_replies(r.source)[r.source_id] = pk
-            self.tally["replies"].record(pk, "created")
+            tally.created_now(pk)
         self._bulk_update(Reply, updates)
 
     # Links ------------------------------------------------------------------
@@ -446,22 +457,25 @@ class Writer:
     def write_events(self, rows: Sequence[EventRow]) -> None:
         """Append the events not yet in the ledger. Events are never changed once written."""
         specs: dict[str, EventSpec] = {}
+        people, threads, replies = self.people, self.threads, self.replies
+        community_id = self.community.pk
         for r in rows:
-            actor, target = self.person_pk(r.actor_ref), self.person_pk(r.target_ref)
+            actor = None if r.actor_ref is None else people.get(r.actor_ref)
+            target = None if r.target_ref is None else people.get(r.target_ref)
             if actor is None or target is None or actor == target:
                 self.skip("event: not between two known people")
                 continue
-            objects = self.threads if r.object_type == "thread" else self.replies
+            objects = threads if r.object_type == "thread" else replies
             specs[r.key] = EventSpec(
-                community_id=self.community.pk,
-                actor_id=actor,
-                target_id=target,
-                verb=r.verb,
-                object_type=r.object_type,
-                object_id=None if r.object_ref is None else objects.get(r.object_ref),
-                thread_id=None if r.thread_ref is None else self.threads.get(r.thread_ref),
-                occurred_at=r.occurred_at,
-                key=r.key,
+                community_id,
+                actor,
+                target,
+                r.verb,
+                r.object_type,
+                None if r.object_ref is None else objects.get(r.object_ref),
+                None if r.thread_ref is None else threads.get(r.thread_ref),
+                r.occurred_at,
+                r.key,
             )
         keys = list(specs)
         # NOT (key = ''): the term that lets the database use the partial unique
@@ -476,8 +490,12 @@ class Writer:
             )
         }
         events_record_bulk(spec for key, spec in specs.items() if key not in stored)
+        tally = self.tally["events"]
         for key in keys:
-            self.tally["events"].record(key, "unchanged" if key in stored else "created")
+            if key in stored:
+                tally.record(key, "unchanged")
+            else:
+                tally.created_now(key)
 
     # Memberships and acknowledgements -----------------------------------------
 
@@ -546,9 +564,9 @@ class Writer:
             if ref is not None and wanted is None:
                 self.skip("acceptance: the accepted reply is not in the archive")
             if current.get(pk) != wanted:
-                updates.append((Thread(pk=pk, accepted_reply_id=wanted), ["accepted_reply_id"]))
+                updates.append((pk, wanted))
                 self.tally["threads"].record(pk, "updated")
-        self._bulk_update(Thread, updates)
+        update_rows(Thread, ["accepted_reply_id"], updates)
 
     def finish_activity(self) -> None:
         """A thread's last activity: its latest edit or reply, as the archive dates them."""
@@ -568,9 +586,9 @@ class Writer:
             ):
                 wanted = max(s for s in (created, edited, latest.get(pk)) if s is not None)
                 if wanted != last:
-                    updates.append((Thread(pk=pk, last_activity_at=wanted), ["last_activity_at"]))
+                    updates.append((pk, wanted))
                     self.tally["threads"].record(pk, "updated")
-        self._bulk_update(Thread, updates)
+        update_rows(Thread, ["last_activity_at"], updates)
 
     def finish_people(self) -> None:
         """Date the undated (chat people) by their first activity; make everyone a member."""
@@ -596,9 +614,9 @@ class Writer:
                 for pk, joined in User.objects.filter(pk__in=part).values_list("pk", "date_joined"):
                     wanted = first.get(pk, NO_DATE)
                     if joined != wanted:
-                        updates.append((User(pk=pk, date_joined=wanted), ["date_joined"]))
+                        updates.append((pk, wanted))
                         self.tally["people"].record(pk, "updated")
-            self._bulk_update(User, updates)
+            update_rows(User, ["date_joined"], updates)
         refs = list(self.people)
         for part in chunks(refs, 2000):
             dates = dict(
@@ -636,9 +654,9 @@ class Writer:
         for pk, user_id, joined_at in stale:
             diff = joined_at != joined[user_id]
             if diff:
-                updates.append((Membership(pk=pk, joined_at=joined[user_id]), ["joined_at"]))
+                updates.append((pk, joined[user_id]))
             self.tally["memberships"].record(pk, "updated" if diff else "unchanged")
-        self._bulk_update(Membership, updates)
+        update_rows(Membership, ["joined_at"], updates)
 
     # Helpers -----------------------------------------------------------------
 
