@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -61,6 +62,14 @@ class Corpus:
             if t.created_at < moment
         ]
         return Corpus(threads=threads, replies=replies, people=list(self.people))
+
+    def without_acceptances(self, threads: Collection[int]) -> Corpus:
+        """The same, with the acceptance of the ``threads`` (keys) forgotten."""
+        return Corpus(
+            threads=[_without_acceptance(t) if t.key in threads else t for t in self.threads],
+            replies=self.replies,
+            people=self.people,
+        )
 
 
 def _without_acceptance(thread: ThreadDoc) -> ThreadDoc:

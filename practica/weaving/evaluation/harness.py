@@ -25,8 +25,12 @@ from practica.weaving.engine.related import Query
 from practica.weaving.engine.text import clean_text
 from practica.weaving.evaluation import metrics
 from practica.weaving.evaluation.baselines import PlainBM25People, PlainBM25Threads, Popularity
-from practica.weaving.evaluation.sedump import read_corpus, read_links
-from practica.weaving.evaluation.tasks import lived_before_queries, who_knows_task
+from practica.weaving.evaluation.sedump import read_acceptance_days, read_corpus, read_links
+from practica.weaving.evaluation.tasks import (
+    accepted_later,
+    lived_before_queries,
+    who_knows_task,
+)
 
 K = 10
 OURS, BM25, POPULARITY = "practica", "bm25", "popularity"
@@ -111,10 +115,16 @@ def evaluate_who_knows(result: SiteResult, dump: Path, corpus: Corpus) -> None:
     ``corpus`` is the community as imported (person keys are our ids); the
     split and the labels come from the dump, matched by source ids.
     """
-    labels = who_knows_task(read_corpus(dump))
+    dumped = read_corpus(dump)
+    labels = who_knows_task(dumped)
     person_of = {p.source_id: p.key for p in corpus.people if p.source_id}
     thread_of = {t.source_id: t for t in corpus.threads}
-    train = corpus.before(labels.cutoff)
+    # An answer written before the test period but accepted during it: the acceptance is
+    # test-period data, so it is forgotten.
+    later = accepted_later(read_acceptance_days(dump, dumped), labels.cutoff)
+    train = corpus.before(labels.cutoff).without_acceptances(
+        {t.key for t in corpus.threads if t.source_id.isdigit() and int(t.source_id) in later}
+    )
     candidates = frozenset(
         r.author for r in train.replies if r.kind == "answer" and r.author is not None
     )

@@ -114,3 +114,20 @@ def read_links(folder: Path) -> list[LinkPair]:
         for row in _rows(folder / "PostLinks.xml")
         if row.get("LinkTypeId") in {"1", "3"}
     ]
+
+
+def read_acceptance_days(folder: Path, corpus: Corpus) -> dict[int, datetime]:
+    """Per question (dump id), the day its answer was accepted, from Votes.xml (the dump
+    gives acceptance votes a day, not a time). Empty when the dump has no Votes.xml."""
+    if not (folder / "Votes.xml").exists():
+        return {}
+    accepted_on = {
+        int(row["PostId"]): parse_time(row["CreationDate"])
+        for row in _rows(folder / "Votes.xml")
+        if row.get("VoteTypeId") == "1" and row.get("PostId") and row.get("CreationDate")
+    }
+    return {
+        t.key: accepted_on[t.accepted_reply]
+        for t in corpus.threads
+        if t.accepted_reply is not None and t.accepted_reply in accepted_on
+    }

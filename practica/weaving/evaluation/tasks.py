@@ -86,3 +86,10 @@ def query_only(thread: ThreadDoc) -> ThreadDoc:
         author=thread.author,
         source_id=thread.source_id,
     )
+
+
+def accepted_later(accepted_on: dict[int, datetime], moment: datetime) -> set[int]:
+    """Questions whose acceptance was not yet made at ``moment``: those accepted on its day
+    or after (a vote has a day only, so the day itself counts as later)."""
+    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return {question for question, when in accepted_on.items() if when >= day}

@@ -28,7 +28,7 @@ from practica.weaving.engine.related import Query
 from practica.weaving.engine.text import clean_text
 from practica.weaving.evaluation import metrics
 from practica.weaving.evaluation.baselines import PlainBM25People
-from practica.weaving.evaluation.tasks import TEST_SHARE, query_only
+from practica.weaving.evaluation.tasks import TEST_SHARE, accepted_later, query_only
 
 WINDOWS: tuple[tuple[float, float], ...] = (
     (0.2, 0.4), (0.3, 0.5), (0.4, 0.6), (0.5, 0.7), (0.6, 1 - TEST_SHARE),
@@ -46,15 +46,19 @@ class Window:
     queries: list[tuple[ThreadDoc, int]] = field(default_factory=list)
 
 
-def window(corpus: Corpus, lo: float, hi: float) -> Window:
-    """Questions from ``lo`` to ``hi``, labels written before the test period only."""
+def window(
+    corpus: Corpus, lo: float, hi: float, accepted_on: dict[int, datetime] | None = None
+) -> Window:
+    """Questions from ``lo`` to ``hi``, labels written before the test period only;
+    acceptances made from the window's start on (``accepted_on``, per question) are not
+    evidence."""
     ordered = sorted(corpus.threads, key=lambda t: (t.created_at, t.key))
     test_starts = ordered[int(len(ordered) * (1 - TEST_SHARE))].created_at
     if hi > 1 - TEST_SHARE:
         raise ValueError("a development window ends where the test period begins")
     first, last = int(len(ordered) * lo), int(len(ordered) * hi)
     cutoff = ordered[first].created_at
-    train = corpus.before(cutoff)
+    train = corpus.before(cutoff).without_acceptances(accepted_later(accepted_on or {}, cutoff))
     candidates = frozenset(
         r.author for r in train.replies if r.kind == "answer" and r.author is not None
     )
@@ -70,7 +74,10 @@ def window(corpus: Corpus, lo: float, hi: float) -> Window:
 
 
 def study(
-    corpus: Corpus, settings: dict[str, ExpertWeights], windows: Iterable[tuple[float, float]]
+    corpus: Corpus,
+    settings: dict[str, ExpertWeights],
+    windows: Iterable[tuple[float, float]],
+    accepted_on: dict[int, datetime] | None = None,
 ) -> dict[tuple[float, float], dict[str, list[float]]]:
     """Per window, per setting (and plain BM25): the reciprocal rank of every question.
 
@@ -80,7 +87,7 @@ def study(
     first = next(iter(settings.values()), DEFAULT_WEIGHTS)
     results: dict[tuple[float, float], dict[str, list[float]]] = {}
     for lo, hi in windows:
-        part = window(corpus, lo, hi)
+        part = window(corpus, lo, hi, accepted_on)
         ranks: dict[str, list[float]] = {name: [] for name in [*settings, BM25]}
         results[(lo, hi)] = ranks
         if not part.queries:

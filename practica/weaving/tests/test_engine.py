@@ -190,3 +190,30 @@ def test_development_windows_never_read_the_test_period() -> None:
     ranks = study(corpus, record_grid(), [(0.2, 0.8)])[(0.2, 0.8)]
     assert len(ranks["bm25"]) == 2 and all(len(v) == 2 for v in ranks.values())
     assert WINDOWS[-1][1] == 0.8
+
+
+def test_acceptances_made_from_the_cutoff_on_are_not_evidence(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from practica.weaving.evaluation.sedump import read_acceptance_days
+    from practica.weaving.evaluation.tasks import accepted_later
+
+    threads = [thread(k, f"question {k}", on=k, author=100 + k, accepted_reply=1000 + k)
+               for k in range(1, 4)]  # fmt: skip
+    corpus = Corpus(threads=threads, replies=[answer(1000 + k, k, 7, "a", on=k) for k in (1, 2, 3)])
+    folder = Path(str(tmp_path))
+    (folder / "Votes.xml").write_text(
+        "<votes>"
+        '<row Id="1" PostId="1001" VoteTypeId="1" CreationDate="2024-01-02T00:00:00.000" />'
+        '<row Id="2" PostId="1002" VoteTypeId="1" CreationDate="2024-01-04T00:00:00.000" />'
+        '<row Id="3" PostId="1003" VoteTypeId="2" CreationDate="2024-01-01T00:00:00.000" />'
+        "</votes>"
+    )
+    days = read_acceptance_days(folder, corpus)
+    assert set(days) == {1, 2}
+    # At noon on 4 January, question 2's acceptance that day may not have happened yet.
+    later = accepted_later(days, day(3).replace(hour=12))
+    assert later == {2}
+    kept = corpus.without_acceptances(later)
+    assert [t.accepted_reply for t in kept.threads] == [1001, None, 1003]
+    assert read_acceptance_days(folder / "nowhere", corpus) == {}

@@ -25,7 +25,7 @@ from practica.weaving.engine.experts import DEFAULT_WEIGHTS
 from practica.weaving.engine.related import Query, RelatedIndex
 from practica.weaving.evaluation import harness, windows
 from practica.weaving.evaluation.report import markdown
-from practica.weaving.evaluation.sedump import DumpError, read_corpus
+from practica.weaving.evaluation.sedump import DumpError, read_acceptance_days, read_corpus
 
 
 def dumps_in(path: Path) -> list[Path]:
@@ -97,9 +97,10 @@ class Command(BaseCommand):
         for dump in dumps:
             try:
                 corpus = read_corpus(dump)
+                accepted_on = read_acceptance_days(dump, corpus)
             except DumpError as exc:
                 raise CommandError(str(exc)) from exc
-            per_dump.append(windows.study(corpus, grid, windows.WINDOWS))
+            per_dump.append(windows.study(corpus, grid, windows.WINDOWS, accepted_on))
             self.stderr.write(f"{dump.name}: done")
         table = windows.pooled(per_dump)
         report = {
