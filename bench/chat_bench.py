@@ -11,7 +11,10 @@ measures, in the same run:
 - our parser alone (``practica.importers.gitter.parse``, records counted and
   dropped, no database);
 - the whole import (``practica import chat --format gitter``) into a fresh
-  SQLite database and a fresh PostgreSQL one, each in a child process.
+  SQLite database and a fresh PostgreSQL one, each in a child process;
+- the write floor (``bench/write_floor.py``): exactly the rows the import
+  stored, written bare (``executemany`` / ``COPY``) into a copy of the freshly
+  migrated database, with the search index and without it.
 
 Throughput is archive rows per second, wall clock; the importing process's
 CPU seconds are given beside it, because on a shared machine the wall clock

@@ -11,7 +11,10 @@ On beer.stackexchange.com (``../shared/data/stackexchange``) it measures, in one
 - the whole import (``practica import stackexchange --json``) into a fresh SQLite
   database and a fresh PostgreSQL one, each in a child process, timed by the
   command itself (from reading the first file to the last commit; Django's
-  start-up is left out), plus a second run over the same data (all unchanged).
+  start-up is left out), plus a second run over the same data (all unchanged);
+- the write floor (``bench/write_floor.py``): exactly the rows the first import
+  stored, written bare (``executemany`` / ``COPY``) into a copy of the freshly
+  migrated database, with the search index and without it.
 
 Rows are the rows of those XML files. Throughput is rows per wall-clock
 second; the importing process's CPU seconds are given beside it, because on
