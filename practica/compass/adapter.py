@@ -230,20 +230,20 @@ def activity_read(
         events=new_rows["events"],
         tags=new_rows["tags"],
     )
-    changed = np.zeros(0, dtype=np.int64)
+    answers = np.zeros(0, dtype=np.int64)
     if kept is None:
         rows = new
         base = Reach(clock=token, thread_id=0, reply_id=0, event_id=0, tag_id=0, digest="")
     else:
         rows = kept.rows + new
         base = kept.reach
-        changed = _accepted_again(rows, new_rows["accepted"])
+        answers = _accepted_again(rows, new_rows["accepted"])
     reach = base.advanced(new)
     top_thread = max(reach.thread_id, int(secret.max()) if secret.size else 0)
     reach = replace(reach, thread_id=top_thread, digest=digest_of(secret, top_thread, system))
     threads, replies, events = _by_id(rows.threads), _by_id(rows.replies), _by_id(rows.events)
     activity = _assemble(community_id, threads, replies, events, _by_id(rows.tags), system, chunk)
-    earliest = None if kept is None else _earliest(activity, new, changed)
+    earliest = None if kept is None else _earliest(activity, new, events, answers)
     return Loaded(
         activity=activity,
         rows=Rows(threads=threads, replies=replies, events=events, tags=rows.tags),
@@ -382,7 +382,7 @@ def _jobs(community_id: int, secret: np.ndarray, after: Reach | None) -> Jobs:
 
 def _accepted_again(rows: Rows, accepted: np.ndarray) -> np.ndarray:
     """Write every thread's accepted answer, read afresh, into ``rows.threads`` (in place);
-    return the ids of the threads whose answer changed."""
+    return the ids of the accepted answers that changed: those before and those now."""
     threads = rows.threads
     before = threads[:, 4].copy()
     order = np.argsort(threads[:, 0], kind="stable")
@@ -391,22 +391,30 @@ def _accepted_again(rows: Rows, accepted: np.ndarray) -> np.ndarray:
     found = position >= 0
     now[order[position[found]]] = accepted[found, 1]
     threads[:, 4] = now
-    return threads[before != now, 0]
+    moved = before != now
+    answers = np.concatenate([before[moved], now[moved]])
+    return answers[answers > 0]
 
 
-def _earliest(activity: Activity, new: Rows, changed_threads: np.ndarray) -> int:
-    """The earliest time whose monthly rows what was read this time can change: the
-    times of new rows, and for threads whose accepted answer changed, their time and
-    their replies' (the resolution time comes from one of them, or from a new event)."""
+def _earliest(activity: Activity, new: Rows, events: np.ndarray, answers: np.ndarray) -> int:
+    """The earliest time whose monthly rows what was read this time can change (a month's
+    row reads only what happened before its end plus 30 days): the times of new rows;
+    for a thread whose accepted answer changed, the times its resolution was or is taken
+    from (those answers', and its acceptances in the ledger)."""
     times = [new.threads[:, 2], new.replies[:, 4], new.events[:, 4]]
     if new.tags.shape[0]:
         at = _index_of(activity.thread_ids, new.tags[:, 1])
         times.append(activity.thread_time[at[at >= 0]])
-    if changed_threads.size:
-        at = _index_of(activity.thread_ids, changed_threads)
-        times.append(activity.thread_time[at[at >= 0]])
-        of_changed = np.isin(activity.reply_thread, at[at >= 0])
-        times.append(activity.reply_time[of_changed])
+    if answers.size:
+        at = _index_of(activity.reply_ids, answers)
+        times.append(activity.reply_time[at[at >= 0]])
+        threads = activity.thread_ids[activity.reply_thread[at[at >= 0]]]
+        accepts = events[
+            (events[:, 3] == VERB_CODE[Verb.ACCEPTED]) & np.isin(events[:, 5], threads)
+        ]
+        times.append(accepts[:, 4])
+        if (at < 0).any():
+            return int(activity.thread_time.min()) if activity.thread_time.size else NOTHING_NEW
     found = [t for t in times if t.size]
     return int(min(int(t.min()) for t in found)) if found else NOTHING_NEW
 
