@@ -197,7 +197,7 @@ def append_week(community, share):
         np.array(Membership.objects.filter(community=community).values_list("user_id", flat=True)),
         size=min(3000, people), replace=False)
     pool = list(User.objects.in_bulk(pool_ids.tolist()).values())
-    recent = list(Thread.objects.filter(community=community).order_by("-pk")[:2000])
+    recent = list(Thread.objects.filter(community=community).order_by("-created_at")[:2000])
     new_threads, counts = [], {"people": 0, "threads": 0, "replies": 0, "accepted": 0,
                                "thanks": 0}
     kinds = ["question", "question", "question", "discussion", "ask", "offer"]
