@@ -37,10 +37,11 @@ def event_record(spec: EventSpec) -> LedgerEvent | None:
     """Record one interaction; ``None`` when it is not one, or its key is already there."""
     if not is_interaction(spec.actor_id, spec.target_id):
         return None
-    if (
-        spec.key
-        and LedgerEvent.objects.filter(community_id=spec.community_id, key=spec.key).exists()
-    ):
+    # ``exclude(key="")`` repeats the unique index's condition, so that SQLite may use
+    # that partial index (else it walks every event of the community: 0.2 s a post at a
+    # million events).
+    keyed = LedgerEvent.objects.filter(community_id=spec.community_id, key=spec.key)
+    if spec.key and keyed.exclude(key="").exists():
         return None
     return LedgerEvent.objects.create(**_row(spec))
 
