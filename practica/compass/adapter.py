@@ -155,9 +155,7 @@ def _packed_rows(db: Any, sql: str, params: Sequence[Any], width: int) -> np.nda
         f"SELECT count(*), string_agg({packed}, ''::bytea) FROM ({sql}) AS q "
         f"GROUP BY q.c0 >> {_PG_BLOCK_BITS}"
     )
-    with db.cursor() as cursor:
-        cursor.execute(statement, params)
-        blocks = cursor.fetchall()
+    blocks = binary_rows(db, statement, params)
     parts = []
     for count, data in blocks:
         values = np.frombuffer(bytes(data or b""), dtype=">i8")
@@ -165,6 +163,17 @@ def _packed_rows(db: Any, sql: str, params: Sequence[Any], width: int) -> np.nda
             raise ValueError("a compass query returned a null where it needs an integer")
         parts.append(values.reshape(count, width).astype(np.int64))
     return _stack(parts, width)
+
+
+def binary_rows(db: Any, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """A PostgreSQL query's rows in the binary format: ``bytea`` values arrive as they are,
+    not spelt out in hexadecimal for Python to parse back (a third of the reading time)."""
+    import psycopg
+
+    db.ensure_connection()
+    with psycopg.Cursor(db.connection) as cursor:
+        cursor.execute(statement, params, binary=True)
+        return cursor.fetchall()
 
 
 def _stack(parts: list[np.ndarray], width: int) -> np.ndarray:

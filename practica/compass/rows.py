@@ -19,6 +19,7 @@ import io
 from dataclasses import dataclass, fields
 
 import numpy as np
+from django.db import connections
 
 from practica.communities.models import Community
 from practica.compass.models import CompassRows, CompassState
@@ -151,17 +152,28 @@ def rows_load(community: Community, state: CompassState | None) -> Kept | None:
     """The stored rows and how far they reach, or None when there are none to reuse."""
     if state is None or state.rows_format != FORMAT:
         return None
-    parts = list(
-        CompassRows.objects.filter(community=community)
-        .order_by("part")
-        .values_list("data", flat=True)
-    )
+    parts = _parts(community)
     if not parts:
         return None
     rows = Rows.empty()
     for data in parts:
-        rows = rows + unpack(bytes(data))
+        rows = rows + unpack(data)
     return Kept(rows=rows, reach=reach_of(state), parts=len(parts))
+
+
+def _parts(community: Community) -> list[bytes]:
+    query = (
+        CompassRows.objects.filter(community=community)
+        .order_by("part")
+        .values_list("data", flat=True)
+    )
+    db = connections[query.db]
+    if db.vendor != "postgresql":
+        return [bytes(data) for data in query]
+    from practica.compass.adapter import binary_rows
+
+    sql, params = query.query.sql_with_params()
+    return [bytes(row[0]) for row in binary_rows(db, sql, params)]
 
 
 def _state_fields(reach: Reach | None) -> dict[str, object]:
