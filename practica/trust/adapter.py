@@ -185,10 +185,14 @@ def figures_for(community_id: int, ids: Sequence[int], *, now: datetime) -> dict
 
 def posts_since(community_id: int, person_id: int, since: datetime) -> list[datetime]:
     """When this person started threads or replied in the community since ``since``."""
-    threads = Thread.objects.filter(
-        community_id=community_id, author_id=person_id, created_at__gte=since
-    ).values_list("created_at", flat=True)
-    replies = Reply.objects.filter(
-        thread__community_id=community_id, author_id=person_id, created_at__gte=since
-    ).values_list("created_at", flat=True)
+    threads = (
+        _of_community(Thread.objects, "community_id", community_id)
+        .filter(author_id=person_id, created_at__gte=since)
+        .values_list("created_at", flat=True)
+    )
+    replies = (
+        _of_community(Reply.objects, "thread__community_id", community_id)
+        .filter(author_id=person_id, created_at__gte=since)
+        .values_list("created_at", flat=True)
+    )
     return sorted([*threads, *replies])
