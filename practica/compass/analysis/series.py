@@ -136,7 +136,9 @@ def monthly_rows(
     if not wanted:
         return []
     s = _sorted(activity, derived)
-    trailing = TrailingWindow(activity, derived)
+    # The earliest window any of these months reads: replies before it are not counted.
+    earliest = month_start(min(wanted) - TRAILING_MONTHS + 1)
+    trailing = TrailingWindow(activity, derived, earliest=earliest)
     return [_row(activity, derived, s, trailing, m, stage_of) for m in sorted(wanted)]
 
 

@@ -24,12 +24,19 @@ from practica.compass.analysis.trust import REPEATED_AT_LEAST
 
 
 class TrailingWindow:
-    def __init__(self, activity: Activity, derived: Derived) -> None:
+    def __init__(
+        self, activity: Activity, derived: Derived, *, earliest: int | None = None
+    ) -> None:
+        """``earliest``: no window will start before this time (the replies before it are
+        left out of the pair counts; a few months to compute then cost a few months)."""
         a, d = activity, derived
         self.a, self.d = a, d
         n = max(a.n_people, 1)
-        source = d.edge_source.astype(np.int64)
-        target = d.edge_target.astype(np.int64)
+        self.earliest = earliest
+        #: Replies before this position in ``d.edge_time`` are left out.
+        self.first_edge = int(np.searchsorted(d.edge_time, earliest)) if earliest is not None else 0
+        source = d.edge_source[self.first_edge :].astype(np.int64)
+        target = d.edge_target[self.first_edge :].astype(np.int64)
         # Directed pairs, and each pair's reverse (or -1 when nobody ever replied back).
         pairs, self.pair_of_edge = np.unique(source * n + target, return_inverse=True)
         reverse_code = (pairs % n) * n + pairs // n
@@ -70,6 +77,8 @@ class TrailingWindow:
     # Moving the window -------------------------------------------------------
     def move(self, since: int, until: int) -> None:
         """Make the window ``[since, until)``; cheap when it only moves forward."""
+        if self.earliest is not None and since < self.earliest:
+            raise ValueError("this window starts before the earliest it was built for")
         if self.since is None or self.until is None or since < self.since or until < self.until:
             self._reset()
             self._apply(since, until, +1)
@@ -95,10 +104,12 @@ class TrailingWindow:
             return
         d = self.d
         lo, hi = np.searchsorted(d.edge_time, [start, end])
+        # Positions among the replies kept (``start`` is never before the first of them).
+        e_lo, e_hi = lo - self.first_edge, hi - self.first_edge
         c_lo, c_hi = np.searchsorted(d.contribution_time, [start, end])
         a_lo, a_hi = np.searchsorted(self.ask_time, [start, end])
-        self._pairs(self.pair_of_edge[lo:hi], sign)
-        self._upairs(self.upair_of_edge[lo:hi], sign)
+        self._pairs(self.pair_of_edge[e_lo:e_hi], sign)
+        self._upairs(self.upair_of_edge[e_lo:e_hi], sign)
         askers = self.ask_author[a_lo:a_hi]
         askers = askers[askers != NOBODY]
         self._people(d.contribution_person[c_lo:c_hi], askers, d.edge_source[lo:hi], sign)
