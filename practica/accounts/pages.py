@@ -9,15 +9,25 @@ profile never hints at activity inside a community the viewer cannot see.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 
 from practica.accounts.models import AccessToken, User
 from practica.communities.circles import named_authorship
 from practica.communities.models import Community, Membership, MembershipStatus
 from practica.communities.selectors import AnyUser
 from practica.core.errors import NotFound
-from practica.exchange.models import Acknowledgement, Reply, Thread
+from practica.exchange.models import Acknowledgement, Reply, Thread, shown_to
 from practica.trust.selectors import trust_level_subquery
 
 RECENT = 10
@@ -71,34 +81,55 @@ def profile_page(*, username: str, viewer: AnyUser) -> ProfilePage:
     person = person_get(username=username)
     # Under the Chatham House rule, threads seen from outside their circle name nobody.
     visible_threads = Thread.objects.visible_to(viewer).filter(named_authorship(viewer))
-    readable = Community.objects.readable_by(viewer)
+
+    def readable(field: str) -> Exists:
+        # Asked row by row of the person's own rows (a correlated EXISTS on the thread's
+        # key): "thread IN (every visible thread)" lists the site's threads first, seconds
+        # at 300k threads.
+        return Exists(visible_threads.filter(pk=OuterRef(field)))
+
+    readable_communities = Community.objects.readable_by(viewer)
     memberships = list(
         Membership.objects.filter(
-            user=person, status=MembershipStatus.ACTIVE, community__in=readable.values("pk")
+            user=person,
+            status=MembershipStatus.ACTIVE,
+            community__in=readable_communities.values("pk"),
         )
         .select_related("community")
         .annotate(**{"trust_level": trust_level_subquery()})  # a badge beside each community
         .order_by("community__name")
     )
     threads = list(
-        visible_threads.filter(author=person)
+        _newest(Thread.objects.filter(author=person).filter(readable("pk")))
         .select_related("community")
-        .order_by("-created_at", "-id")[:RECENT]
+        .order_by(F("_created").desc(), "-id")[:RECENT]
     )
-    visible_replies = Reply.objects.visible_to(viewer)  # hidden replies stay off others' view
-    if viewer is None or viewer.pk != person.pk:
-        # Nor are replies in Chatham House threads listed under their author.
-        visible_replies = visible_replies.filter(named_authorship(viewer, prefix="thread__"))
+    # Hidden replies stay off others' view; nor are replies in Chatham House threads
+    # listed under their author (but to the author themself).
+    own = viewer is not None and viewer.pk == person.pk
+    reply_threads = Thread.objects.visible_to(viewer) if own else visible_threads
+    shown = (
+        Reply.objects.filter(author=person)
+        .filter(shown_to(viewer, community="thread__community"))
+        .filter(Exists(reply_threads.filter(pk=OuterRef("thread_id"))))
+    )
     replies = list(
-        visible_replies.filter(author=person)
+        _newest(shown)
         .select_related("thread", "thread__community")
-        .order_by("-created_at", "-id")[:RECENT]
+        .order_by(F("_created").desc(), "-id")[:RECENT]
     )
-    acks = Acknowledgement.objects.filter(thread__in=visible_threads.values("pk"))
+    # Acknowledgements of visible threads, found from the person's own rows.
     # A story's acknowledgement has no reply: the helper is the story's author.
-    received = acks.filter(Q(reply__author=person) | Q(reply__isnull=True, thread__author=person))
-    given = acks.filter(person=person)
-    accepted = visible_threads.filter(accepted_reply__author=person).count()
+    received = Acknowledgement.objects.filter(
+        Q(reply__in=Reply.objects.filter(author=person).values("pk"))
+        | Q(reply__isnull=True, thread__in=Thread.objects.filter(author=person).values("pk"))
+    ).filter(readable("thread_id"))
+    given = Acknowledgement.objects.filter(person=person).filter(readable("thread_id"))
+    accepted = (
+        Thread.objects.filter(accepted_reply__in=Reply.objects.filter(author=person).values("pk"))
+        .filter(readable("pk"))
+        .count()
+    )
     return ProfilePage(
         person=person,
         memberships=memberships,
@@ -110,6 +141,23 @@ def profile_page(*, username: str, viewer: AnyUser) -> ProfilePage:
         helped_most=_helped(received, "person"),
         helped_by=_helped_by(given),
     )
+
+
+class _Unindexed(Func):
+    """A column that SQLite's indexes do not serve (a unary plus); the column itself
+    elsewhere (PostgreSQL has no unary plus on dates and plans with statistics)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
+def _newest(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows sorted by a date that no index serves: left to itself, SQLite walks the
+    whole date index newest first, testing every row on the site for this person,
+    instead of sorting the person's own few."""
+    return rows.alias(_created=_Unindexed(F("created_at"), output_field=DateTimeField()))
 
 
 def _helped_by(given: QuerySet[Acknowledgement]) -> list[HelpedPerson]:

@@ -13,9 +13,16 @@ from practica.accounts.models import User
 from practica.communities.pages import viewer_of_content
 from practica.communities.selectors import member_list
 from practica.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, PracticaError
-from practica.core.web import domain_errors, form_error, is_htmx, safe_next, sentence
+from practica.core.web import (
+    domain_errors,
+    form_error,
+    is_htmx,
+    query_without_page,
+    safe_next,
+    sentence,
+)
 from practica.exchange.models import Thread
-from practica.exchange.selectors import tag_list, thread_get
+from practica.exchange.selectors import thread_get
 from practica.weaving import selectors, services
 from practica.weaving.forms import IntroductionForm
 
@@ -120,23 +127,20 @@ def directory_page(request: HttpRequest, slug: str) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     expertise = request.GET.get("expertise", "").strip()[:64]
     perspective = request.GET.get("perspective", "").strip()[:100]
-    entries = selectors.directory(
+    found = selectors.directory_page(
         community=viewer.community, user=request.user, q=q, expertise=expertise,
-        perspective=perspective,
+        perspective=perspective, page=request.GET.get("page"),
     )  # fmt: skip
     context = {
         **viewer.context(),
         "active_tab": "people",
-        "entries": entries,
+        "entries": found.entries,
+        "page": found.page,
+        "query": query_without_page(request),
         "q": q,
         "expertise": expertise,
         "perspective": perspective,
-        # Only tags of threads this person may read: a tag can tell what a closed circle discusses.
-        "tags": [
-            tag
-            for tag in tag_list(community=viewer.community, user=request.user).order_by("name")
-            if getattr(tag, "thread_count", 0) > 0
-        ][:300],
+        "tags": selectors.directory_tags(community=viewer.community, user=request.user),
     }
     return render(request, "weaving/directory.html", context)
 

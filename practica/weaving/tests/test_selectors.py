@@ -14,6 +14,7 @@ from practica.weaving.selectors import (
     DirectoryEntry,
     ThreadCard,
     directory,
+    directory_page,
     experts_for,
     related_for,
 )
@@ -110,6 +111,25 @@ def test_directory_filters_by_demonstrated_expertise_and_searches_profiles(
     assert by_tag[0].expertise[0][0] == "hops"
     by_text = directory(community=brewers.community, user=brewers.quinn, q="water")
     assert [e.person for e in by_text] == [brewers.yuri]
+
+
+def test_the_directory_pages_through_members_by_name_with_figures_for_each_page(
+    brewers: Brewers,
+) -> None:
+    def page(n: int) -> list[str]:
+        found = directory_page(community=brewers.community, user=brewers.quinn, page=n, per_page=2)
+        assert found.page.paginator.count == 3
+        return [e.person.username for e in found.entries]
+
+    assert page(1) == ["hana", "quinn"]
+    assert page(2) == ["yuri"]
+    assert page(99) == ["yuri"]  # past the end: the last page
+    second = directory_page(community=brewers.community, user=brewers.quinn, page=2, per_page=1)
+    assert (second.entries[0].person, second.entries[0].stories) == (brewers.quinn, 0)
+    first = directory_page(community=brewers.community, user=brewers.quinn, page=1, per_page=1)
+    hana = first.entries[0]
+    assert (hana.person, hana.answers, hana.accepted) == (brewers.hana, 1, 1)
+    assert (hana.stories, hana.expertise) == (1, [("hops", 2)])  # an answer and a story
 
 
 def test_the_index_notices_a_change_when_it_next_checks(
