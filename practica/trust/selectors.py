@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import overload
 
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
@@ -144,17 +146,45 @@ def _readable(community: Community, steward: User, field: str) -> Exists:
     return Exists(readable.filter(pk=OuterRef(field)))
 
 
-def hidden_without_flags(*, community: Community, steward: User) -> list[Thread | Reply]:
-    """Hidden threads and replies with no open flag (hidden by a steward directly).
+HIDDEN_PAGE = 50
 
-    Both are read from the partial indexes of hidden rows (``weaving.visibility.INDEXES``),
-    newest hidden first: a community's hidden rows are few, its threads and replies many.
-    """
+
+class HiddenRows(Sequence["Thread | Reply"]):
+    """Hidden threads and replies with no open flag, newest hidden first, sliced lazily for
+    a pager: a slice reads only as many of each as it needs, merged by when they were
+    hidden. Both come from the partial indexes of hidden rows
+    (``weaving.visibility.INDEXES``): a community's hidden rows are few, its rows many."""
+
+    def __init__(self, threads: QuerySet[Thread], replies: QuerySet[Reply]) -> None:
+        self.threads, self.replies = threads, replies
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.threads.count() + self.replies.count()
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Thread | Reply: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Thread | Reply]: ...
+    def __getitem__(self, index: int | slice) -> Thread | Reply | list[Thread | Reply]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, len(self) if index.stop is None else index.stop
+        found: list[Thread | Reply] = [*self.threads[:stop], *self.replies[:stop]]
+        found.sort(key=lambda item: (item.hidden_at or timezone.now(), item.pk), reverse=True)
+        return found[start:stop]
+
+
+def hidden_without_flags(*, community: Community, steward: User) -> HiddenRows:
+    """Hidden threads and replies with no open flag (hidden by a steward directly)."""
     open_flags = Flag.objects.filter(community=community, status=FlagStatus.OPEN)
     threads = (
         Thread.objects.filter(community=community, hidden_at__isnull=False)
         .filter(_readable(community, steward, "pk"))
         .exclude(pk__in=open_flags.filter(reply__isnull=True).values("thread_id"))
+        .select_related("author")
         .order_by("-hidden_at", "-id")  # not the models' order, which an index would serve
     )
     replies = (
@@ -164,8 +194,7 @@ def hidden_without_flags(*, community: Community, steward: User) -> list[Thread 
         .select_related("thread", "author")
         .order_by("-hidden_at", "-id")
     )
-    found: list[Thread | Reply] = [*threads.select_related("author")[:200], *replies[:200]]
-    return sorted(found, key=lambda item: item.hidden_at or timezone.now(), reverse=True)
+    return HiddenRows(threads, replies)
 
 
 def open_flag_count(*, community: Community) -> int:

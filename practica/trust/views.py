@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +33,7 @@ from practica.trust.forms import (
 from practica.trust.models import Suspension
 from practica.trust.pages import member_viewer, standing_page, steward_viewer, target_get
 from practica.trust.selectors import (
+    HIDDEN_PAGE,
     audit_list,
     hidden_without_flags,
     levels_by_person,
@@ -95,12 +97,16 @@ def flag(request: HttpRequest, slug: str, kind: str, item_id: int) -> HttpRespon
 # The moderation queue ----------------------------------------------------------------------
 
 
-def _moderation_context(viewer: Viewer, user: User, **extra: Any) -> dict[str, Any]:
+def _moderation_context(
+    viewer: Viewer, user: User, page: str | None = None, **extra: Any
+) -> dict[str, Any]:
     return {
         **viewer.context(),
         "active_tab": "moderation",
         "queue": moderation_queue(community=viewer.community, steward=user),
-        "hidden": hidden_without_flags(community=viewer.community, steward=user),
+        "hidden": Paginator(
+            hidden_without_flags(community=viewer.community, steward=user), HIDDEN_PAGE
+        ).get_page(page),
         "suspensions": suspensions_active(community=viewer.community),
         "suspend_form": SuspendForm(),
         **extra,
@@ -111,7 +117,8 @@ def _moderation_context(viewer: Viewer, user: User, **extra: Any) -> dict[str, A
 @domain_errors
 def moderation(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = steward_viewer(slug=slug, user=request.user, doing="moderate it")
-    return render(request, "trust/moderation.html", _moderation_context(viewer, _me(request)))
+    context = _moderation_context(viewer, _me(request), page=request.GET.get("page"))
+    return render(request, "trust/moderation.html", context)
 
 
 _ACTIONS = {

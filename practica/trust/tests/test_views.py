@@ -107,6 +107,37 @@ def test_a_steward_hides_and_restores_a_reply_from_the_queue(client, people, thr
     assert "This reply is not hidden." in again.content.decode()
 
 
+def test_hidden_content_is_listed_newest_first_a_page_at_a_time(
+    client, people, thread, monkeypatch
+):
+    monkeypatch.setattr("practica.trust.views.HIDDEN_PAGE", 2)
+    replies = [
+        reply_create(thread=thread, author=people.member, body=f"Reply number {n} here.")
+        for n in range(3)
+    ]
+    for reply in replies:  # hidden in this order: the last is the newest hidden
+        content_hide(actor=people.steward, thread=thread, reply=reply, note="")
+    content_hide(actor=people.steward, thread=thread, reply=None, note="")
+    as_(client, people.steward)
+    url = reverse("trust:moderation", args=["growers"])
+
+    def listed(page: int) -> list[str]:
+        html = client.get(url, {"page": page}).content.decode()
+        assert "Hidden by stewards (4)" in html
+        section = html.split('id="hidden-title"')[1].split("</section>")[0]
+        return re.findall(r'href="/c/growers/t/\d+/(#reply-\d+)?"', section)
+
+    newest_first = [
+        "",
+        f"#reply-{replies[2].pk}",
+        f"#reply-{replies[1].pk}",
+        f"#reply-{replies[0].pk}",
+    ]
+    assert listed(1) == newest_first[:2]
+    assert listed(2) == newest_first[2:]
+    assert "Page 2 of 2" in client.get(url, {"page": 2}).content.decode()
+
+
 def test_members_cannot_moderate_by_posting_to_the_form(client, people, thread, reply):
     as_(client, people.member)
     hide = reverse("trust:moderate", args=["growers", "reply", reply.pk, "hide"])
