@@ -46,12 +46,22 @@ class Rows:
         return Rows(**{name: np.zeros((0, w), dtype=np.int64) for name, w in WIDTHS.items()})
 
     def __add__(self, other: Rows) -> Rows:
-        return Rows(
-            **{
-                f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
-                for f in fields(self)
-            }
-        )
+        return Rows.joined([self, other])
+
+    @staticmethod
+    def joined(parts: list[Rows]) -> Rows:
+        """The parts' rows one after the other: each table copied once, and not at all
+        when only one part has rows (a table is some tens of megabytes at a million rows)."""
+        tables = {}
+        for name in WIDTHS:
+            found = [getattr(p, name) for p in parts if getattr(p, name).shape[0]]
+            if len(found) == 1:
+                tables[name] = found[0]
+            elif found:
+                tables[name] = np.concatenate(found)
+            else:
+                tables[name] = np.zeros((0, WIDTHS[name]), dtype=np.int64)
+        return Rows(**tables)
 
     @property
     def size(self) -> int:
@@ -124,16 +134,18 @@ def pack(rows: Rows) -> bytes:
 
 
 def unpack(data: bytes) -> Rows:
+    """Rows as ``pack`` stored them. Each column is widened straight into its place in
+    one array, column after column (no temporary per column, no stacking)."""
     with np.load(io.BytesIO(data), allow_pickle=False) as stored:
         tables = {}
         for name, width in WIDTHS.items():
             base = stored[f"{name}.base"]
-            columns = [stored[f"{name}.{c}"].astype(np.int64) + base[c] for c in range(width)]
-            tables[name] = (
-                np.stack(columns, axis=1)
-                if columns[0].shape[0]
-                else (np.zeros((0, width), dtype=np.int64))
-            )
+            first = stored[f"{name}.0"]
+            by_column = np.empty((width, first.shape[0]), dtype=np.int64)
+            for c in range(width):
+                column = first if c == 0 else stored[f"{name}.{c}"]
+                np.add(column, base[c], out=by_column[c], casting="unsafe")
+            tables[name] = by_column.T  # rows again: a view, nothing copied
     return Rows(**tables)
 
 
@@ -155,9 +167,7 @@ def rows_load(community: Community, state: CompassState | None) -> Kept | None:
     parts = _parts(community)
     if not parts:
         return None
-    rows = Rows.empty()
-    for data in parts:
-        rows = rows + unpack(data)
+    rows = Rows.joined([unpack(data) for data in parts])
     return Kept(rows=rows, reach=reach_of(state), parts=len(parts))
 
 

@@ -147,3 +147,16 @@ def test_an_accepted_answer_hidden_by_moderation_resolves_nothing(people, story)
     assert a.thread_resolved_time[q] == -1  # as on the thread page: open again
     result = run(a, Window()).result
     assert result["responsiveness"]["resolved"] == 0
+
+
+@pytest.mark.parametrize("spread", [1, 10_000])
+def test_distinct_people_are_the_sorted_positive_ids_however_far_apart(spread):
+    from practica.compass.adapter import _distinct_positive
+
+    rng = np.random.default_rng(spread)
+    ids = rng.integers(-1, 500, size=2_000) * spread
+    found = _distinct_positive(ids)
+    expected = np.unique(ids[ids > 0])
+    assert found.dtype == np.int64
+    assert np.array_equal(found, expected)
+    assert _distinct_positive(np.array([-1, 0], dtype=np.int64)).size == 0
