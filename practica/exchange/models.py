@@ -96,13 +96,13 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
 
     def with_resolution(self) -> ThreadQuerySet:
         """Annotate ``answer_shown`` for lists: the thread has an accepted answer and that
-        answer is not hidden by moderation (``Thread.is_resolved`` reads it; one join)."""
-        return self.annotate(
-            answer_shown=models.ExpressionWrapper(
-                Q(accepted_reply__isnull=False, accepted_reply__hidden_at__isnull=True),
-                output_field=models.BooleanField(),
-            )
-        )
+        answer is not hidden by moderation (``Thread.is_resolved`` reads it).
+
+        A subquery on the answer's primary key, asked for the rows shown only: a join
+        would stay in the list's count and make it read every thread's row.
+        """
+        shown = Reply.objects.filter(pk=models.OuterRef("accepted_reply_id"), hidden_at=None)
+        return self.annotate(answer_shown=models.Exists(shown))
 
 
 def shown_to(user: User | AnonymousUser | None, *, community: str) -> Q:
@@ -171,8 +171,23 @@ class Thread(Provenance):
     class Meta:
         ordering = ["-last_activity_at", "-id"]
         indexes = [
-            models.Index(fields=["community", "-last_activity_at"]),
+            # The lists, newest activity first, a page at a time (the id breaks ties).
+            models.Index(fields=["community", "-last_activity_at", "-id"], name="thread_active"),
+            # Feeds, newest first.
+            models.Index(fields=["community", "-created_at", "-id"], name="thread_created"),
             models.Index(fields=["community", "kind"]),
+            # Holds every column the funnel asks of a thread: counting what a person may
+            # read in a large community reads this index alone, not the threads.
+            models.Index(
+                fields=["community", "circle", "hidden_at", "author"], name="thread_funnel"
+            ),
+            # The few threads hidden by moderation (those in circles are found through
+            # ``thread_funnel``).
+            models.Index(
+                fields=["community", "hidden_at"],
+                condition=Q(hidden_at__isnull=False),
+                name="thread_hidden",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

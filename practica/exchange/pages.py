@@ -32,6 +32,7 @@ from practica.exchange.models import (
     Tag,
     Thread,
     ThreadKind,
+    ThreadLink,
 )
 from practica.exchange.selectors import (
     acknowledged_by,
@@ -156,14 +157,21 @@ def reply_acknowledgement_count(*, reply: Reply) -> int:
 
 
 def linked_threads(*, thread: Thread, user: AnyUser, limit: int = 10) -> list[Thread]:
-    """Threads linked to or from this one (duplicates, related), that the viewer may read."""
+    """Threads linked to or from this one (duplicates, related), that the viewer may read.
+
+    The linked ids come from the links' own indexes (joining the links to every thread
+    and then removing duplicates read the whole thread table).
+    """
+    links = ThreadLink.objects.filter(Q(from_thread=thread) | Q(to_thread=thread))
+    ids = {i for pair in links.values_list("from_thread", "to_thread") for i in pair}
+    ids.discard(thread.pk)
+    if not ids:
+        return []
     return list(
         Thread.objects.visible_to(user)
-        .filter(Q(links_in__from_thread=thread) | Q(links_out__to_thread=thread))
-        .exclude(pk=thread.pk)
+        .filter(pk__in=ids)
         .select_related("community")
-        .distinct()
-        .order_by("-created_at")[:limit]
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 
@@ -208,7 +216,9 @@ def tag_cloud(
     otherwise shrink every other tag to the same small size.
     """
     tags = [
-        t for t in tag_list(community=community, user=user)[:size] if getattr(t, "thread_count", 0)
+        t
+        for t in tag_list(community=community, user=user, limit=size)
+        if getattr(t, "thread_count", 0)
     ]
     if not tags:
         return []
