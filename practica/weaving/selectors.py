@@ -25,6 +25,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
 
 from practica.accounts.models import User
@@ -308,15 +309,21 @@ def directory_tags(*, community: Community, user: AnyUser, limit: int = 300) -> 
     """The first ``limit`` tags by name that at least one thread this person may read
     carries (a tag used only inside a closed circle would tell what the circle discusses).
 
-    Each tag stops at its first readable thread, found from the tag's own links (nested
-    EXISTS, so SQLite cannot start from the community's 300k threads instead): counting
-    every tag's threads through the funnel took seconds at 5,000 tags.
+    Each tag stops at its first readable thread, found from the tag's own links: a scalar
+    subquery with LIMIT 1, which neither SQLite nor PostgreSQL turns into a join over all
+    the community's threads (as they do with EXISTS, 0.8 s to 36 s at 5,000 tags and
+    300k threads).
     """
     readable = Thread.objects.visible_to(user).filter(community=community, pk=OuterRef("thread_id"))
-    carried = Thread.tags.through.objects.filter(tag_id=OuterRef("pk")).filter(Exists(readable))
+    first = (
+        Thread.tags.through.objects.filter(tag_id=OuterRef("pk"))
+        .filter(Exists(readable))
+        .values("thread_id")[:1]
+    )
     return list(
         Tag.objects.filter(community=community)
-        .filter(Exists(carried))
+        .alias(first_readable=Subquery(first))
+        .filter(first_readable__isnull=False)
         .order_by("name")
         .values_list("name", flat=True)[:limit]
     )
