@@ -442,7 +442,11 @@ def directory_page(
     members = directory_members(
         community=community, user=user, q=q, expertise=expertise, perspective=perspective
     )
-    shown = Paginator(members, per_page).get_page(page)
+    # The keys alone are sorted and skipped (a narrow sort of every match), then the
+    # page's own rows are read: sorting whole rows, bios included, doubled a late page.
+    shown: Page[Any] = Paginator(members.values_list("pk", flat=True), per_page).get_page(page)
+    found = Membership.objects.select_related("user").in_bulk(list(shown.object_list))
+    shown.object_list = [found[pk] for pk in shown.object_list if pk in found]
     entries = directory_entries(community=community, user=user, members=list(shown))
     return DirectoryPage(entries=entries, page=shown)
 
