@@ -62,10 +62,6 @@ class Tag(models.Model):
         return self.name
 
 
-#: Threads open to readers: no accepted answer, or one that moderation hid.
-UNRESOLVED = Q(accepted_reply__isnull=True) | Q(accepted_reply__hidden_at__isnull=False)
-
-
 class ThreadQuerySet(models.QuerySet["Thread"]):
     def visible_to(self, user: User | AnonymousUser | None) -> ThreadQuerySet:
         """The one funnel for reading threads, on every channel.
@@ -175,14 +171,20 @@ class Thread(Provenance):
             models.Index(fields=["community", "-last_activity_at", "-id"], name="thread_active"),
             # Feeds, newest first.
             models.Index(fields=["community", "-created_at", "-id"], name="thread_created"),
-            models.Index(fields=["community", "kind"]),
-            # Holds every column the funnel asks of a thread: counting what a person may
-            # read in a large community reads this index alone, not the threads.
+            # Holds every column the funnel and the list's filters ask of a thread:
+            # counting what a person may read in a large community (of a kind, still
+            # open) reads this index alone, not the threads.
             models.Index(
-                fields=["community", "circle", "hidden_at", "author"], name="thread_funnel"
+                fields=["community", "kind", "circle", "hidden_at", "author", "accepted_reply"],
+                name="thread_funnel",
             ),
-            # The few threads hidden by moderation (those in circles are found through
-            # ``thread_funnel``).
+            # The threads in circles (a circle's list; what not everyone reads).
+            models.Index(
+                fields=["community", "circle"],
+                condition=Q(circle__isnull=False),
+                name="thread_in_circle",
+            ),
+            # The few threads hidden by moderation.
             models.Index(
                 fields=["community", "hidden_at"],
                 condition=Q(hidden_at__isnull=False),
@@ -256,6 +258,12 @@ class Reply(Provenance):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name_plural = "replies"
+        indexes = [
+            # The few replies hidden by moderation.
+            models.Index(
+                fields=["hidden_at"], condition=Q(hidden_at__isnull=False), name="reply_hidden"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["thread", "source", "source_id"],
@@ -270,6 +278,14 @@ class Reply(Provenance):
     @property
     def is_accepted(self) -> bool:
         return self.thread.accepted_reply_id == self.pk
+
+
+#: Threads open to readers: no accepted answer, or one that moderation hid. The hidden
+#: answers are few and read through their own index (``reply_hidden``): joining every
+#: thread's answer read every thread's row to count the open ones.
+UNRESOLVED = Q(accepted_reply__isnull=True) | Q(
+    accepted_reply__in=Reply.objects.filter(hidden_at__isnull=False).values("pk")
+)
 
 
 class Revision(models.Model):
