@@ -374,17 +374,14 @@ def directory_members(
         # From the tag's few threads to the people who answered or told stories there.
         # (Through the tag's own links: "threads of the community with this tag" has
         # SQLite walk all the community's threads.)
-        tagged = Thread.tags.through.objects.filter(
-            tag__community=community, tag__name=expertise
-        ).values("thread_id")
-        answered = credited_rows(
-            Reply.objects.filter(thread_id__in=tagged, kind=ReplyKind.ANSWER, hidden_at=None),
+        tagged = credited_rows(
+            Thread.tags.through.objects.filter(tag__community=community, tag__name=expertise),
             community=community, user=user,
-        ).values("author_id")  # fmt: skip
-        told = credited_rows(
-            Thread.objects.filter(pk__in=tagged, kind=ThreadKind.STORY),
-            community=community, user=user, thread_field="pk",
-        ).values("author_id")  # fmt: skip
+        ).values("thread_id")  # fmt: skip
+        answered = Reply.objects.filter(
+            thread_id__in=tagged, kind=ReplyKind.ANSWER, hidden_at=None
+        ).values("author_id")
+        told = Thread.objects.filter(pk__in=tagged, kind=ThreadKind.STORY).values("author_id")
         members = members.filter(Q(user_id__in=answered) | Q(user_id__in=told))
     return members.order_by("user__display_name", "user__username", "user_id")
 
