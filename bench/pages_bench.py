@@ -13,7 +13,7 @@ and the same minutes.
 
 Each page is requested by a signed-in member of its community through Django's test
 client: one request to warm up, then the median of ``REPEATS``. Pages: the thread list
-(first page and page 50, or the last page of the small one), a thread page (the newest
+(first page, page 50 or the last page of the small one, open questions), a thread page (the newest
 thread, and an older one with links to other threads when there is one), the API's
 thread list, the Atom feed, and, when the site has them, the people directory and a
 profile. ``ratio`` is large ÷ small: how page time grows with the community's size.
@@ -85,6 +85,7 @@ def pages(slug):
     urls = {
         "thread list": f"/c/{slug}/",
         "thread list, page 50 (or last)": f"/c/{slug}/?page={last_page}",
+        "thread list, open questions": f"/c/{slug}/?unresolved=1",
         "thread page, newest": f"/c/{slug}/t/{newest.pk}/",
         "thread page, with links": f"/c/{slug}/t/{older.pk}/",
         "API thread list": f"/api/v1/communities/{slug}/threads",
