@@ -160,3 +160,27 @@ def test_distinct_people_are_the_sorted_positive_ids_however_far_apart(spread):
     assert found.dtype == np.int64
     assert np.array_equal(found, expected)
     assert _distinct_positive(np.array([-1, 0], dtype=np.int64)).size == 0
+
+
+def test_links_with_an_end_in_another_community_are_left_out(people, story):
+    from practica.communities.services import community_create
+    from practica.exchange.models import ThreadLink
+    from practica.exchange.services import thread_create
+
+    elsewhere = community_create(creator=people.steward, name="Elsewhere", slug="elsewhere")
+    theirs = thread_create(
+        community=elsewhere, author=people.steward, kind="question", title="Theirs?", body="b"
+    )
+    ours = thread_create(
+        community=people.community, author=people.member, kind="question", title="Ours?", body="b"
+    )
+    # Their thread's id lies between ours: read by the range of ids, then dropped.
+    ThreadLink.objects.create(from_thread=theirs, to_thread=story.question)
+    ThreadLink.objects.create(from_thread=ours, to_thread=theirs)
+    ThreadLink.objects.create(from_thread=ours, to_thread=story.question)
+    a = load_activity(people.community.pk)
+    ids = a.thread_ids.tolist()
+    assert theirs.pk not in ids
+    pairs = sorted(zip(a.link_from.tolist(), a.link_to.tolist(), strict=True))
+    q = ids.index(story.question.pk)
+    assert pairs == sorted([(ids.index(story.story.pk), q), (ids.index(ours.pk), q)])
