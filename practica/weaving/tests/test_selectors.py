@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from practica.accounts.models import User
 from practica.communities.circles import circle_invite, circle_leave
 from practica.core.errors import InvalidInput
+from practica.exchange.models import Thread
 from practica.exchange.services import thread_create
 from practica.trust.services import content_hide
 from practica.weaving.index import indexes_forget
@@ -177,3 +179,18 @@ def test_a_hidden_accepted_answer_neither_resolves_the_card_nor_credits_its_auth
     # The steward can still read the hidden answer, yet it resolves nothing and credits nobody.
     assert not hops_card().is_resolved
     assert (hana_in_directory().answers, hana_in_directory().accepted) == (0, 0)
+
+
+def test_an_accepted_answer_in_a_circle_is_credited_only_to_those_inside_it(
+    brewers: Brewers,
+) -> None:
+    def hana_for(viewer: User) -> tuple[int, int]:
+        entries = directory(community=brewers.community, user=viewer)
+        hana = next(e for e in entries if e.person == brewers.hana)
+        return hana.answers, hana.accepted
+
+    assert hana_for(brewers.olga) == (1, 1)
+    # Written behind the services' back, as an administrator or a script would.
+    Thread.objects.filter(pk=brewers.hops.pk).update(circle=brewers.judged.circle)
+    assert hana_for(brewers.olga) == (0, 0)
+    assert hana_for(brewers.yuri) == (1, 1)  # inside the circle
