@@ -47,6 +47,7 @@ from practica.compass.analysis.activity import (
 )
 from practica.compass.clock import clock_read
 from practica.compass.rows import Kept, Reach, Rows, digest_of
+from practica.core.queries import unindexed
 from practica.exchange.models import Reply, Tag, Thread, ThreadLink
 from practica.ledger.models import LedgerEvent, Verb
 
@@ -77,12 +78,6 @@ class Epoch(Func):
             connection,
             template="CAST(FLOOR(date_part('epoch', %(expressions)s)) AS BIGINT)",
         )
-
-
-def unindexed(name: str) -> Expression:
-    """The column behind a unary plus: SQLite then reads the table straight through
-    rather than looking each row up from an index."""
-    return Func(F(name), template="+%(expressions)s", output_field=BigIntegerField())
 
 
 #: On SQLite, read whole tables (filtering as they go) when the community holds at least

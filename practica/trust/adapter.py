@@ -20,12 +20,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from django.db.models import BigIntegerField, Count, DateField, F, Func, Min, Q, QuerySet
+from django.db.models import Count, DateField, Min, Q
 from django.db.models.functions import Cast
 
 from practica.communities.models import Membership, MembershipStatus
+from practica.core.queries import of_community
 from practica.exchange.models import Reply, Thread
 from practica.ledger.models import LedgerEvent, Verb
 from practica.trust.models import Flag, FlagStatus
@@ -59,18 +59,6 @@ def _between(field: str, ids: Sequence[int]) -> dict[str, int]:
     return {f"{field}__gte": min(ids), f"{field}__lte": max(ids)}
 
 
-def _of_community(queryset: QuerySet[Any], field: str, community_id: int) -> QuerySet[Any]:
-    """Rows of one community, found through the person's index.
-
-    The community is compared through a unary plus, which no index serves: left to
-    itself, SQLite (with no statistics gathered) walks the community's own index and
-    reads every row of a large community to find one person's few (seconds per post
-    at a million replies, where the person's index takes milliseconds).
-    """
-    community: Any = Func(F(field), template="+%(expressions)s", output_field=BigIntegerField())
-    return queryset.alias(_community=community).filter(_community=community_id)
-
-
 def _day(field: str) -> Cast:
     # The database's own date() (UTC, as stored): TruncDate would call back into Python
     # for every row on SQLite, four times slower on a large import.
@@ -80,13 +68,13 @@ def _day(field: str) -> Cast:
 def _active_days(community_id: int, ids: Sequence[int]) -> dict[int, set[date]]:
     days: dict[int, set[date]] = defaultdict(set)
     sources = (
-        _of_community(Thread.objects.all(), "community_id", community_id)
+        of_community(Thread.objects.all(), community_id)
         .filter(**_between("author_id", ids))
         .values_list("author_id", _day("created_at")),
-        _of_community(Reply.objects.all(), "thread__community_id", community_id)
+        of_community(Reply.objects.all(), community_id, field="thread__community_id")
         .filter(**_between("author_id", ids))
         .values_list("author_id", _day("created_at")),
-        _of_community(LedgerEvent.objects.all(), "community_id", community_id)
+        of_community(LedgerEvent.objects.all(), community_id)
         .filter(**_between("actor_id", ids))
         .values_list("actor_id", _day("occurred_at")),
     )
@@ -99,7 +87,7 @@ def _active_days(community_id: int, ids: Sequence[int]) -> dict[int, set[date]]:
 
 def _ledger_counts(community_id: int, ids: Sequence[int]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    ledger = _of_community(LedgerEvent.objects.all(), "community_id", community_id)
+    ledger = of_community(LedgerEvent.objects.all(), community_id)
     given = (
         ledger.filter(**_between("actor_id", ids), verb__in=REPLY_VERBS)
         .values_list("actor_id")
@@ -183,12 +171,12 @@ def figures_for(community_id: int, ids: Sequence[int], *, now: datetime) -> dict
 def posts_since(community_id: int, person_id: int, since: datetime) -> list[datetime]:
     """When this person started threads or replied in the community since ``since``."""
     threads = (
-        _of_community(Thread.objects.all(), "community_id", community_id)
+        of_community(Thread.objects.all(), community_id)
         .filter(author_id=person_id, created_at__gte=since)
         .values_list("created_at", flat=True)
     )
     replies = (
-        _of_community(Reply.objects.all(), "thread__community_id", community_id)
+        of_community(Reply.objects.all(), community_id, field="thread__community_id")
         .filter(author_id=person_id, created_at__gte=since)
         .values_list("created_at", flat=True)
     )

@@ -16,11 +16,8 @@ from typing import Any, TypeVar
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     Count,
     Exists,
-    F,
-    Func,
     Model,
     OuterRef,
     Q,
@@ -33,6 +30,7 @@ from practica.communities.circles import named_authorship
 from practica.communities.models import CircleMembership, Community, Membership, MembershipStatus
 from practica.communities.selectors import AnyUser
 from practica.core.errors import InvalidInput
+from practica.core.queries import of_community
 from practica.exchange.models import Reply, ReplyKind, Tag, Thread, ThreadKind
 from practica.ledger.models import LedgerEvent, Verb
 from practica.weaving import visibility
@@ -511,21 +509,11 @@ RECEIVED_LABELS: dict[str, str] = {
 }
 
 
-def _by_person(rows: QuerySet[Any], community: Community) -> QuerySet[Any]:
-    """Rows of ``community``, the community compared through a unary plus that no index
-    serves, so SQLite (which has no statistics here) finds them through the person's own
-    index rather than reading the community's million ledger events."""
-    plain: Any = Func(
-        F("community_id"), template="+%(expressions)s", output_field=BigIntegerField()
-    )
-    return rows.alias(_community=plain).filter(_community=community.pk)
-
-
 def person_record(*, community: Community, person: User, user: AnyUser) -> PersonRecord:
     """Read from the ledger, limited to threads the viewer may read (and whose authors
     they may be told); each count starts from the person's own rows."""
     named = Thread.objects.visible_to(user).filter(named_authorship(user), community=community)
-    events = _by_person(LedgerEvent.objects.all(), community).filter(
+    events = of_community(LedgerEvent.objects.all(), community.pk).filter(
         Q(thread_id__isnull=True) | Exists(named.filter(pk=OuterRef("thread_id")))
     )
     given: dict[str, int] = dict(
@@ -534,7 +522,7 @@ def person_record(*, community: Community, person: User, user: AnyUser) -> Perso
     received: dict[str, int] = dict(
         events.filter(target=person).values_list("verb").annotate(n=Count("id")).order_by()
     )
-    stories = _by_person(Thread.objects.all(), community).filter(
+    stories = of_community(Thread.objects.all(), community.pk).filter(
         Exists(named.filter(pk=OuterRef("pk"))), author=person, kind=ThreadKind.STORY
     )
     given_named = {str(GIVEN_LABELS.get(v, v)): n for v, n in given.items()}
